@@ -1,0 +1,52 @@
+"""``kiosk``: the one command for terminals, evaluators, simulators and diagnostics.
+
+Each sub-command lives in its own module under ``kiosk.commands`` and is imported only
+when it is run, so ``kiosk run`` does not pay for OpenCV or pyscard at start-up.
+A module provides ``add_arguments(parser)`` and ``run(args) -> int``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from kiosk.config import ConfigError
+
+# name -> (module under kiosk.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("run", "run the terminal or evaluator UI under its liveness supervisor"),
+    "doctor": ("doctor", "validate a config and probe every configured device and the server link"),
+    "demo": ("demo", "start the server, a terminal and an evaluator with simulated devices"),
+    "sim": ("sim", "run a device simulator (see `kiosk sim --help`)"),
+    "hash-pin": ("hash_pin", "make the maintenance PIN hash for a config file"),
+    "screenshots": ("screenshots", "regenerate docs/screenshots from the real app under Xvfb"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="政务服务自助终端 / government service kiosk")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(_module=module_name)
+        _load(module_name).add_arguments(sub)
+    return parser
+
+
+def _load(module_name: str):
+    return importlib.import_module(f"kiosk.commands.{module_name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(_load(args._module).run(args) or 0)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

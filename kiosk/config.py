@@ -1,0 +1,266 @@
+"""Terminal and evaluator configuration: TOML files validated with pydantic.
+
+A hall technician edits these files by hand, so a mistake must be reported as one line that
+names the file, the key and what is wrong (``config/terminal.toml: devices.printer.port: not
+a serial port or host:port``), never as a traceback. Unknown keys are errors too: a typo such
+as ``idle_timeout`` for ``idle_timeout_s`` would otherwise be silently ignored.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from drivers.ports import PortKind, PortSpec, PortSyntaxError, parse_port
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; ``str()`` gives one line per problem."""
+
+    def __init__(self, file: str | Path, problems: list[tuple[str, str]]):
+        self.file = str(file)
+        self.problems = problems
+        super().__init__("\n".join(f"{self.file}: {key}: {reason}" for key, reason in problems))
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def _port_validator(*allowed: PortKind):
+    def check(value: str) -> str:
+        try:
+            parse_port(value, allowed)
+        except PortSyntaxError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    return AfterValidator(check)
+
+
+SerialPort = Annotated[str, _port_validator("serial")]
+PrinterPort = Annotated[str, _port_validator("serial", "tcp", "usb", "file")]
+
+
+class DeviceBase(StrictModel):
+    """What every peripheral entry has: whether the device may be missing."""
+
+    required: bool = True
+    simulated: bool = Field(default=False, description="started as a simulator by the demo and the tests")
+
+    def port_spec(self) -> PortSpec | None:
+        port = getattr(self, "port", None)
+        return parse_port(port) if port else None
+
+
+class IdCardReaderConfig(DeviceBase):
+    kind: Literal["sam"] = "sam"
+    port: SerialPort
+    baudrate: Literal[115200, 57600, 38400, 19200, 9600] = 115200
+    fallback_baudrate: Literal[115200, 57600, 38400, 19200, 9600] | None = 9600
+    poll_interval_s: float = Field(default=0.3, gt=0, le=5)
+    photo_decoder: Path | None = None
+
+
+class PcscReaderConfig(DeviceBase):
+    kind: Literal["pcsc"] = "pcsc"
+    reader: str = Field(default="", description="substring of the PC/SC reader name; empty = first reader")
+    poll_interval_s: float = Field(default=0.3, gt=0, le=5)
+
+
+class ThermalPrinterConfig(DeviceBase):
+    kind: Literal["escpos"] = "escpos"
+    port: PrinterPort
+    paper_width_mm: Literal[58, 80] = 80
+    profile: str = "default"
+    timeout_s: float = Field(default=5.0, gt=0, le=60)
+
+
+class CupsPrinterConfig(DeviceBase):
+    kind: Literal["cups"] = "cups"
+    queue: str = Field(min_length=1)
+    server: str = ""
+
+
+class CameraConfig(DeviceBase):
+    kind: Literal["opencv"] = "opencv"
+    source: str = Field(min_length=1, description="device index, /dev/videoN, a video file or an image folder")
+    width: int = Field(default=1280, gt=0)
+    height: int = Field(default=720, gt=0)
+
+
+class ScannerConfig(DeviceBase):
+    kind: Literal["serial", "evdev"] = "serial"
+    port: str = Field(min_length=1, description="serial port, or /dev/input/eventN for a keyboard-wedge scanner")
+    baudrate: int = 9600
+    suffix: str = "\r\n"
+
+
+class SpeakerConfig(DeviceBase):
+    kind: Literal["espeak"] = "espeak"
+    voice: str = "cmn-latn-pinyin"
+    required: bool = False
+
+
+class DevicesConfig(StrictModel):
+    idcard: IdCardReaderConfig | None = None
+    sscard: PcscReaderConfig | None = None
+    staffcard: PcscReaderConfig | None = None
+    printer: ThermalPrinterConfig | None = None
+    a4printer: CupsPrinterConfig | None = None
+    qr_camera: CameraConfig | None = None
+    doc_camera: CameraConfig | None = None
+    scanner: ScannerConfig | None = None
+    speaker: SpeakerConfig | None = None
+
+    def configured(self) -> dict[str, DeviceBase]:
+        """The devices that are present in the file, by their config name."""
+        return {name: dev for name in type(self).model_fields if (dev := getattr(self, name)) is not None}
+
+
+_REGION_RE = re.compile(r"^\d{6}(\d{3})?$")
+
+
+class DeviceIdentity(StrictModel):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(default="", max_length=64)
+    hall: str = Field(default="", max_length=64, description="service hall name shown on screen")
+    region_code: str = Field(default="", description="行政区划 code, 6 or 9 digits")
+    window: str = Field(default="", max_length=16, description="window number (evaluator)")
+    location: str = Field(default="", max_length=128)
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if value and not _REGION_RE.match(value):
+            raise ValueError("not a 6 or 9 digit 行政区划 code")
+        return value
+
+
+class UiConfig(StrictModel):
+    fullscreen: bool = True
+    borderless: bool = True
+    show_cursor: bool = False
+    width: int = Field(default=1280, ge=320, le=7680)
+    height: int = Field(default=800, ge=240, le=4320)
+    left: int | None = None
+    top: int | None = None
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    idle_timeout_s: float = Field(default=90, ge=5, le=3600)
+    font: Path | None = Field(default=None, description="a CJK font file; found with fontconfig when unset")
+    screenshot_dir: Path | None = Field(default=None, description="write a screenshot of the window here")
+    screenshot_every_s: float = Field(default=5, gt=0)
+
+
+_PIN_HASH_RE = re.compile(r"^pbkdf2_sha256\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")
+
+
+class MaintenanceConfig(StrictModel):
+    pin_hash: str = Field(description="made with `kiosk hash-pin`; never the PIN itself")
+    corner_taps: int = Field(default=5, ge=3, le=10)
+    corner_window_s: float = Field(default=3.0, gt=0, le=10)
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _hash(cls, value: str) -> str:
+        if not _PIN_HASH_RE.match(value):
+            raise ValueError("not a PIN hash made by `kiosk hash-pin` (pbkdf2_sha256$...)")
+        return value
+
+
+class ServerLinkConfig(StrictModel):
+    url: str = Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    enrol_code: str = ""
+    verify_tls: bool = True
+    ca_file: Path | None = None
+    timeout_s: float = Field(default=10, gt=0, le=120)
+    required: bool = False
+
+
+class PathsConfig(StrictModel):
+    data_dir: Path = Path("var/kiosk")
+    log_dir: Path = Path("var/kiosk/log")
+
+
+class LivenessConfig(StrictModel):
+    stall_timeout_s: float = Field(default=30, ge=2, le=600, description="restart when the UI stops ticking this long")
+    max_rss_mb: int = Field(default=1024, ge=64)
+    restart_backoff_s: float = Field(default=2, ge=0, le=300)
+
+
+class KioskConfig(StrictModel):
+    """The whole configuration of one terminal or evaluator."""
+
+    role: Literal["terminal", "evaluator"]
+    config_version: str = "1"
+    device: DeviceIdentity
+    ui: UiConfig = UiConfig()
+    maintenance: MaintenanceConfig
+    server: ServerLinkConfig | None = None
+    paths: PathsConfig = PathsConfig()
+    liveness: LivenessConfig = LivenessConfig()
+    devices: DevicesConfig = DevicesConfig()
+
+
+def _key_of(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "(top level)"
+
+
+def _reason_of(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    msg = str(err.get("msg", "invalid value"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    return msg
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a one-line :class:`ConfigError`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, [("(file)", "not found")]) from None
+    except OSError as exc:
+        raise ConfigError(path, [("(file)", f"cannot be read: {exc.strerror}")]) from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, [("(file)", "not UTF-8 text")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [("(syntax)", str(exc))]) from None
+
+
+def validate_model(model: type[BaseModel], data: dict[str, Any], path: Path, prefix: tuple[str, ...] = ()) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [(_key_of(prefix + tuple(e["loc"])), _reason_of(e)) for e in exc.errors()]
+        raise ConfigError(path, problems) from None
+
+
+def load_kiosk_config(path: str | Path, section: str | None = None) -> KioskConfig:
+    """Load a terminal or evaluator config.
+
+    ``section`` picks one table of a file that holds several devices (the demo's
+    ``demo.toml`` has ``[terminal]`` and ``[evaluator]``); errors then name keys with the
+    section in front so the technician finds the line.
+    """
+    path = Path(path)
+    data = read_toml(path)
+    prefix: tuple[str, ...] = ()
+    if section:
+        if section not in data:
+            raise ConfigError(path, [(section, "section is missing")])
+        data = data[section]
+        if not isinstance(data, dict):
+            raise ConfigError(path, [(section, "must be a table")])
+        prefix = (section,)
+    return validate_model(KioskConfig, data, path, prefix)

@@ -1,0 +1,1 @@
+"""All Kivy code lives here; screens call only ``kiosk``."""
