@@ -1,0 +1,260 @@
+"""The one Kivy App for both roles: a self-service terminal or a window evaluator.
+
+The App owns only cross-cutting things: language, elderly mode, the session's idle
+timeout, the liveness heartbeat, the hidden maintenance gesture and periodic screenshots.
+Each screen is its own module with its own ``.kv`` file; screens call ``kiosk`` only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.metrics import dp, sp
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from drivers.health import Health
+from kiosk import __version__
+from kiosk.config import KioskConfig
+from kiosk.events import EventBus, SessionWiped
+from kiosk.i18n import format_datetime, translate
+from kiosk.logs import setup_logging
+from kiosk.session import Session
+from screens.screenshot import save_window_png
+from screens.theme import ELDERLY_SCALE, HIGH_CONTRAST, STANDARD, Palette, register_cjk_font, rgba
+from screens.widgets.corner import CornerTapDetector
+
+log = logging.getLogger(__name__)
+
+EXIT_RESTART = 3  # tells the supervisor to start the UI again at once
+KV_DIR = Path(__file__).parent
+
+Builder.load_file(str(KV_DIR / "common.kv"))
+
+
+class KioskRoot(FloatLayout):
+    """Screen manager below, the maintenance corner and the toast line above it."""
+
+
+class KioskApp(App):
+    lang = StringProperty("zh_CN")
+    elderly = BooleanProperty(False)
+    scale = NumericProperty(1.0)
+    palette = ObjectProperty(STANDARD)
+    clock_text = StringProperty("")
+    toast_text = StringProperty("")
+    device_health = DictProperty({})
+    device_rows = ListProperty([])
+
+    def __init__(self, config: KioskConfig, heartbeat_fd: int | None = None, screenshot_dir: Path | None = None,
+                 exit_after_first_frame: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.title = translate(f"app.{config.role}_title", config.ui.language)
+        self.lang = config.ui.language
+        self.heartbeat_fd = heartbeat_fd
+        self.screenshot_dir = screenshot_dir or config.ui.screenshot_dir
+        self.exit_after_first_frame = exit_after_first_frame
+        self.exit_code = 0
+        self.bus = EventBus()
+        self.session = Session(self.bus, config.ui.idle_timeout_s)
+        self.bus.subscribe(SessionWiped, lambda e: Clock.schedule_once(lambda _dt: self.go_home(), 0))
+        self._clock_events: list = []
+        self._checks_running = threading.Lock()
+
+    # ----- helpers used from kv -------------------------------------------------
+    def tr(self, key: str, *_bindings, **values) -> str:
+        """Translate; kv passes ``app.lang`` as an extra argument so the text follows the language."""
+        return translate(key, self.lang, **values)
+
+    def col(self, name: str, _palette: Palette | None = None, index: int | None = None, alpha: float = 1.0):
+        value = getattr(self.palette, name)
+        return rgba(value[index % len(value)] if index is not None else value, alpha)
+
+    def sp(self, size: float, _scale: float | None = None) -> float:
+        return sp(size * self.scale)
+
+    def dp(self, size: float, _scale: float | None = None) -> float:
+        return dp(size * self.scale)
+
+    # ----- building ------------------------------------------------------------------
+    def build(self):
+        cfg = self.kiosk_config
+        setup_logging(Path(cfg.paths.log_dir), to_stderr=False)
+        register_cjk_font(cfg.ui.font)
+        log.info("starting %s %s as %s, config %s", cfg.device.id, __version__, cfg.role, cfg.config_version)
+        root = KioskRoot()
+        self.manager: ScreenManager = root.ids.manager
+        self.manager.transition = NoTransition()
+        for screen in self._role_screens():
+            self.manager.add_widget(screen)
+        corner: CornerTapDetector = root.ids.corner
+        corner.taps_needed = cfg.maintenance.corner_taps
+        corner.window_s = cfg.maintenance.corner_window_s
+        corner.bind(on_gesture=lambda *_: self.open_maintenance())
+        self.manager.current = self.home_screen_name
+        return root
+
+    def _role_screens(self):
+        from screens.maintenance.panel import MaintenanceScreen
+        from screens.maintenance.pin import PinScreen
+
+        if self.kiosk_config.role == "terminal":
+            from screens.terminal.home import HomeScreen
+
+            first = [HomeScreen(name="home")]
+        else:
+            from screens.evaluator.idle import EvaluatorIdleScreen
+
+            first = [EvaluatorIdleScreen(name="home")]
+        return first + [PinScreen(name="maintenance_pin"), MaintenanceScreen(name="maintenance")]
+
+    @property
+    def home_screen_name(self) -> str:
+        return "home"
+
+    def on_start(self) -> None:
+        Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard)
+        Window.bind(on_touch_down=self._on_activity)
+        self._tick()
+        self._schedule(self._tick, 1.0)
+        if self.screenshot_dir:
+            self._schedule(self._write_screenshot, self.kiosk_config.ui.screenshot_every_s)
+        if self.exit_after_first_frame:
+            Window.bind(on_flip=self._first_frame)
+        self.refresh_device_health()
+        self._schedule(lambda _dt: self.refresh_device_health(), 60.0)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
+
+    def _schedule(self, func, interval: float) -> None:
+        self._clock_events.append(Clock.schedule_interval(func, interval))
+
+    def on_stop(self) -> None:
+        for event in self._clock_events:
+            event.cancel()
+        self._clock_events.clear()
+        Window.unbind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard)
+        Window.unbind(on_touch_down=self._on_activity)
+        self.session.wipe("shutdown")
+
+    # ----- liveness, clock, idle ------------------------------------------------------
+    def _tick(self, *_args) -> None:
+        """Runs on the UI thread every second: a frozen UI stops the heartbeat."""
+        self.clock_text = format_datetime(dt.datetime.now(), self.lang)
+        if self.heartbeat_fd is not None:
+            try:
+                os.write(self.heartbeat_fd, b".")
+            except (BlockingIOError, BrokenPipeError, OSError):
+                pass
+        if self.session.is_idle():
+            log.info("idle for %.0f s: wiping the session", self.session.idle_for())
+            self.session.wipe("idle_timeout")
+            self.show_toast(self.tr("idle.returning"))
+
+    def _on_activity(self, *_args) -> bool:
+        self.session.touch()
+        return False
+
+    def _first_frame(self, *_args) -> None:
+        Window.unbind(on_flip=self._first_frame)
+        print("FIRST_FRAME", flush=True)
+        Clock.schedule_once(lambda _dt: self.stop(), 0)
+
+    # ----- navigation -----------------------------------------------------------------
+    def go_home(self) -> None:
+        if self.manager.current != self.home_screen_name:
+            self.manager.current = self.home_screen_name
+
+    def finish_session(self, reason: str = "finished") -> None:
+        self.session.wipe(reason)
+        self.go_home()
+
+    def open_maintenance(self) -> None:
+        log.info("maintenance gesture: asking for the PIN")
+        self.manager.current = "maintenance_pin"
+
+    def restart(self) -> None:
+        log.info("restart requested from the maintenance screen")
+        self.exit_code = EXIT_RESTART
+        self.stop()
+
+    def set_language(self, language: str) -> None:
+        self.lang = language
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.lang == "zh_CN" else "zh_CN")
+
+    def set_elderly(self, on: bool) -> None:
+        self.elderly = on
+        self.scale = ELDERLY_SCALE if on else 1.0
+        self.palette = HIGH_CONTRAST if on else STANDARD
+        self.show_toast(self.tr("home.elderly_on" if on else "home.elderly_off"))
+
+    def show_toast(self, text: str, seconds: float = 4.0) -> None:
+        self.toast_text = text
+        Clock.schedule_once(lambda _dt: setattr(self, "toast_text", "") if self.toast_text == text else None, seconds)
+
+    # ----- devices --------------------------------------------------------------------
+    def refresh_device_health(self) -> None:
+        """Probe devices in a worker thread (never on the UI thread) and publish the result."""
+        if not self._checks_running.acquire(blocking=False):
+            return
+
+        def work() -> None:
+            from kiosk.doctor import run_checks
+
+            try:
+                rows = run_checks(self.kiosk_config)
+            except Exception:
+                log.exception("device checks failed")
+                rows = []
+            finally:
+                self._checks_running.release()
+            Clock.schedule_once(lambda _dt: self._apply_rows(rows), 0)
+
+        threading.Thread(target=work, name="device-checks", daemon=True).start()
+
+    def _apply_rows(self, rows) -> None:
+        self.device_rows = rows
+        self.device_health = {r.device: r.health for r in rows}
+
+    def health_of(self, device: str) -> Health | None:
+        return self.device_health.get(device)
+
+    # ----- kiosk lock-down --------------------------------------------------------------
+    def _refuse_close(self, *_args, **_kwargs) -> bool:
+        log.info("window close request refused (kiosk mode)")
+        return True
+
+    def _on_keyboard(self, _window, key, *_args) -> bool:
+        return key == 27  # Esc (and Android back) is swallowed
+
+    def _write_screenshot(self, *_args) -> None:
+        # Only screens without a citizen's data are ever written to disk.
+        if self.session.identity is not None or self.manager.current not in ("home", "maintenance"):
+            return
+        try:
+            save_window_png(Path(self.screenshot_dir) / f"{self.kiosk_config.device.id}.png")
+        except Exception:
+            log.exception("screenshot failed")
+
+
+def run_app(config: KioskConfig) -> int:  # pragma: no cover - thin convenience for scripts
+    app = KioskApp(config)
+    app.run()
+    return app.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use: python -m screens --config FILE")

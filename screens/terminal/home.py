@@ -1,0 +1,62 @@
+"""The terminal's home (attract) screen: a tile per function, each usable or saying why not."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import Screen
+
+from kiosk.functions import TERMINAL_FUNCTIONS, availability
+from screens.widgets.tile import Tile
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+class HomeScreen(Screen):
+    status_text = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._rebuild = Clock.create_trigger(lambda _dt: self.rebuild_tiles())
+        app = App.get_running_app()
+        app.bind(lang=self._rebuild, elderly=self._rebuild, device_health=self._rebuild)
+        self._rebuild()
+
+    def rebuild_tiles(self) -> None:
+        app = App.get_running_app()
+        grid = self.ids.tiles
+        grid.clear_widgets()
+        configured = set(app.kiosk_config.devices.configured())
+        for index, function in enumerate(TERMINAL_FUNCTIONS):
+            if app.elderly and not function.elderly:
+                continue
+            state = availability(function, configured, app.device_health)
+            reason = ""
+            if not state.usable:
+                args = {k: app.tr(f"device.{v}") for k, v in state.reason_args}
+                reason = app.tr(state.reason_key, **args)
+            grid.add_widget(Tile(key=function.key, title=app.tr(f"tile.{function.key}"), reason=reason,
+                                 colour_index=index, disabled=not state.usable))
+        elderly_tile = Tile(key="elderly", title=app.tr("tile.standard" if app.elderly else "tile.elderly"),
+                            colour_index=6)
+        elderly_tile.bind(on_release=lambda *_: app.set_elderly(not app.elderly))
+        grid.add_widget(elderly_tile)
+        language_tile = Tile(key="language", title=app.tr("tile.language"), colour_index=7)
+        language_tile.bind(on_release=lambda *_: app.toggle_language())
+        grid.add_widget(language_tile)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        app = App.get_running_app()
+        server = app.health_of("server")
+        if server is None:
+            self.status_text = ""
+        else:
+            self.status_text = "● " + app.tr("status.online" if server.is_ok else "status.offline")
+
+    def tile(self, key: str) -> Tile | None:
+        """The tile for a function key (used by tests and the screenshot tool)."""
+        return next((t for t in self.ids.tiles.children if t.key == key), None)

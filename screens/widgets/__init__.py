@@ -1,0 +1,1 @@
+"""Reusable widgets: tiles, keypads, the hidden maintenance corner."""
