@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from kiosk.config import ConfigError
+from kiosk.errors import ConfigError
 
 # name -> (module under kiosk.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("sim", "run a device simulator (see `kiosk sim --help`)"),
     "hash-pin": ("hash_pin", "make the maintenance PIN hash for a config file"),
     "screenshots": ("screenshots", "regenerate docs/screenshots from the real app under Xvfb"),
+    "scan": ("scan", "decode the QR/barcodes in an image file (--json for the acceptance format)"),
+    "report-status": ("report_status", "pending events, last upload and server link state of this device"),
 }
 
 

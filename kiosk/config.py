@@ -15,15 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from drivers.ports import PortKind, PortSpec, PortSyntaxError, parse_port
+from kiosk.errors import ConfigError
 
-
-class ConfigError(Exception):
-    """A config file that cannot be used; ``str()`` gives one line per problem."""
-
-    def __init__(self, file: str | Path, problems: list[tuple[str, str]]):
-        self.file = str(file)
-        self.problems = problems
-        super().__init__("\n".join(f"{self.file}: {key}: {reason}" for key, reason in problems))
+__all__ = ["ConfigError", "KioskConfig", "load_kiosk_config"]
 
 
 class StrictModel(BaseModel):
@@ -62,7 +56,9 @@ class IdCardReaderConfig(DeviceBase):
     baudrate: Literal[115200, 57600, 38400, 19200, 9600] = 115200
     fallback_baudrate: Literal[115200, 57600, 38400, 19200, 9600] | None = 9600
     poll_interval_s: float = Field(default=0.3, gt=0, le=5)
-    photo_decoder: Path | None = None
+    photo_decoder: Path | None = Field(default=None, description="vendor WLT library (libwlt.so); none: no photo")
+    timeout_s: float = Field(default=1.0, gt=0, le=10, description="answer deadline per command, beyond wire time")
+    retries: int = Field(default=2, ge=0, le=5, description="resends of a garbled or lost frame")
 
 
 class PcscReaderConfig(DeviceBase):
@@ -75,28 +71,76 @@ class ThermalPrinterConfig(DeviceBase):
     kind: Literal["escpos"] = "escpos"
     port: PrinterPort
     paper_width_mm: Literal[58, 80] = 80
-    profile: str = "default"
+    profile: str = Field(default="default", description="capability profile (drivers.printer.profiles)")
     timeout_s: float = Field(default=5.0, gt=0, le=60)
+    baudrate: Literal[115200, 57600, 38400, 19200, 9600] = 9600
+    settle_s: float = Field(default=0.0, ge=0, le=30, description="wait before the after-job status check")
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        from drivers.printer.profiles import profile_names
+
+        if value not in profile_names():
+            raise ValueError("unknown printer profile; known: default, xprinter-58, kiosk-raster-qr, "
+                             "or a python-escpos model such as TM-T88V")
+        return value
 
 
 class CupsPrinterConfig(DeviceBase):
     kind: Literal["cups"] = "cups"
     queue: str = Field(min_length=1)
-    server: str = ""
+    server: str = Field(default="", description="host:port of cupsd; empty = the local default (localhost:631)")
+    job_timeout_s: float = Field(default=120, gt=0, le=3600, description="give up following a job after this")
 
 
-class CameraConfig(DeviceBase):
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from None
+    return value
+
+
+class CodeRulesFields(BaseModel):
+    """How decoded codes are classified (kiosk.payloads); shared by QR cameras and scanners."""
+
+    licence_pattern: Annotated[str, AfterValidator(_check_regex)] = Field(
+        default=r"^DZZZ:(?P<token>[A-Za-z0-9+/=_.-]{16,512})$",
+        description="regex for electronic-licence (电子证照) tokens; group 'token' is what the backend verifies")
+    max_payload_bytes: int = Field(default=2048, ge=16, le=65536, description="longer codes are refused")
+
+
+class CameraConfig(DeviceBase, CodeRulesFields):
     kind: Literal["opencv"] = "opencv"
     source: str = Field(min_length=1, description="device index, /dev/videoN, a video file or an image folder")
     width: int = Field(default=1280, gt=0)
     height: int = Field(default=720, gt=0)
+    fps: float = Field(default=10, gt=0, le=60, description="pace of a video file or image folder source")
+    reconnect_s: float = Field(default=2.0, gt=0, le=60)
+    repeat_after_s: float = Field(default=3.0, gt=0, le=600, description="report a code still in view again after")
+    formats: list[str] = Field(default_factory=lambda: ["QRCode", "MicroQRCode", "DataMatrix", "PDF417", "Code128",
+                                                        "Code39", "Code93", "EAN13", "EAN8", "UPCA", "UPCE", "ITF",
+                                                        "Codabar"])
+    min_page_area: float = Field(default=0.15, gt=0, lt=1, description="document camera: smallest page share")
+
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, value: list[str]) -> list[str]:
+        known = {"QRCode", "MicroQRCode", "RMQRCode", "DataMatrix", "PDF417", "Aztec", "Code128", "Code39", "Code93",
+                 "EAN13", "EAN8", "UPCA", "UPCE", "ITF", "Codabar", "DataBar"}  # zxing-cpp format names
+        unknown = [f for f in value if f not in known]
+        if unknown or not value:
+            raise ValueError(f"unknown barcode formats {unknown}; use some of {sorted(known)}")
+        return value
 
 
-class ScannerConfig(DeviceBase):
+class ScannerConfig(DeviceBase, CodeRulesFields):
     kind: Literal["serial", "evdev"] = "serial"
     port: str = Field(min_length=1, description="serial port, or /dev/input/eventN for a keyboard-wedge scanner")
     baudrate: int = 9600
-    suffix: str = "\r\n"
+    suffix: str = Field(default="\r\n", min_length=1, description="end of each code; any line ending if CR/LF")
+    reconnect_s: float = Field(default=1.0, gt=0, le=60)
 
 
 class SpeakerConfig(DeviceBase):

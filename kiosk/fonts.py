@@ -18,6 +18,8 @@ DEBIAN_PACKAGE = "fonts-wqy-microhei"
 
 _PREFERRED = ("wqy-microhei.ttc", "wqy-zenhei.ttc")
 _NOTO_SC_NAMES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf")
+_FAST_PATHS = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+               Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"))
 _KNOWN_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 
@@ -89,6 +91,9 @@ def find_cjk_font(configured: Path | None = None) -> CjkFont:
         if not Path(configured).is_file():
             raise FontNotFound(f"configured font {configured} does not exist")
         return CjkFont(Path(configured))
+    for path in _FAST_PATHS:  # Debian's locations: no fc-list process on the start-up path
+        if path.is_file():
+            return CjkFont(path)
     candidates = _fontconfig_files() or _walk_known_dirs()
     by_name = {p.name: p for p in candidates}
     for name in _PREFERRED:

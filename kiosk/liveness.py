@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
+EXIT_CONFIG_ERROR = 2  # the UI refused its config: restarting would only repeat that
 EXIT_RESTART = 3
 STARTUP_GRACE_FACTOR = 2  # the first tick may take longer: Kivy, GL and fonts load
 
@@ -40,6 +41,13 @@ class ChildEnd:
     reason: str  # "exited", "stalled", "memory", "stopped"
     returncode: int | None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Spawned:
+    child: subprocess.Popen
+    read_fd: int
+    started_at: float
 
 
 def rss_mb(pid: int) -> float | None:
@@ -66,7 +74,6 @@ class Supervisor:
         self.restarts = 0
         self.ends: list[ChildEnd] = []
         self._stop = threading.Event()
-        self._child: subprocess.Popen | None = None
 
     def stop(self) -> None:
         """Ask the loop to end: the child gets SIGTERM and the supervisor returns."""
@@ -76,21 +83,31 @@ class Supervisor:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, lambda *_: self.stop())
 
-    def run(self, max_runs: int | None = None) -> int:
-        """Supervise until stopped (or ``max_runs`` children have ended); returns the last exit code."""
+    def run(self, max_runs: int | None = None, first: "Spawned | None" = None) -> int:
+        """Supervise until stopped (or ``max_runs`` children have ended); returns the last exit code.
+
+        ``first`` is a child already started with :meth:`spawn` (``kiosk run`` starts the UI
+        before validating the config itself, so both happen at once on two cores).
+        """
         backoff = self.limits.restart_backoff_s
         runs = 0
         last_code = 0
         while not self._stop.is_set():
             started = self.clock()
-            end = self.run_once()
+            end = self.watch(first or self.spawn())
+            first = None
             self.ends.append(end)
             runs += 1
             last_code = end.returncode if end.returncode is not None else 1
-            if end.reason == "stopped" or (max_runs is not None and runs >= max_runs):
+            if end.reason == "stopped":
+                return 0  # asked to stop (SIGTERM, Ctrl-C): that is a clean end, however the UI went
+            if max_runs is not None and runs >= max_runs:
                 break
             if end.reason == "exited" and end.returncode == 0:
                 log.info("UI exited normally; not restarting")
+                break
+            if end.reason == "exited" and end.returncode == EXIT_CONFIG_ERROR:
+                log.error("UI refused its config; not restarting")
                 break
             self.restarts += 1
             if end.reason == "exited" and end.returncode == EXIT_RESTART:
@@ -106,7 +123,8 @@ class Supervisor:
             backoff = min(backoff * 2, self.limits.max_backoff_s)
         return last_code
 
-    def run_once(self) -> ChildEnd:
+    def spawn(self) -> "Spawned":
+        """Start the child with the write end of a fresh heartbeat pipe."""
         read_fd, write_fd = os.pipe()
         os.set_blocking(write_fd, False)
         try:
@@ -114,17 +132,19 @@ class Supervisor:
                                      env=self.env)
         finally:
             os.close(write_fd)
-        self._child = child
-        log.info("UI started (pid %d)", child.pid)
-        try:
-            return self._watch(child, read_fd)
-        finally:
-            os.close(read_fd)
-            self._child = None
+        return Spawned(child, read_fd, self.clock())
 
-    def _watch(self, child: subprocess.Popen, read_fd: int) -> ChildEnd:
+    def watch(self, spawned: "Spawned") -> ChildEnd:
+        """Watch one child until it ends or must be ended; closes its pipe."""
+        log.info("UI started (pid %d)", spawned.child.pid)
+        try:
+            return self._watch(spawned.child, spawned.read_fd, spawned.started_at)
+        finally:
+            os.close(spawned.read_fd)
+
+    def _watch(self, child: subprocess.Popen, read_fd: int, started_at: float) -> ChildEnd:
         limits = self.limits
-        last_beat = self.clock()
+        last_beat = started_at
         grace = limits.stall_timeout_s * STARTUP_GRACE_FACTOR
         beats = 0
         pipe_open = True

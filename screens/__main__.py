@@ -8,7 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.config import ConfigError, load_kiosk_config
+from kiosk.errors import ConfigError
+
+EXIT_CONFIG_ERROR = 2  # the supervisor does not restart a UI that refused its config
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -24,11 +26,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from kiosk.config import load_kiosk_config
+
     try:
         config = load_kiosk_config(args.config, args.section)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return EXIT_CONFIG_ERROR
     from screens.boot import configure_kivy
 
     configure_kivy(config)

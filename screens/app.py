@@ -106,18 +106,28 @@ class KioskApp(App):
         return root
 
     def _role_screens(self):
-        from screens.maintenance.panel import MaintenanceScreen
-        from screens.maintenance.pin import PinScreen
-
         if self.kiosk_config.role == "terminal":
             from screens.terminal.home import HomeScreen
 
-            first = [HomeScreen(name="home")]
-        else:
-            from screens.evaluator.idle import EvaluatorIdleScreen
+            return [HomeScreen(name="home")]
+        from screens.evaluator.idle import EvaluatorIdleScreen
 
-            first = [EvaluatorIdleScreen(name="home")]
-        return first + [PinScreen(name="maintenance_pin"), MaintenanceScreen(name="maintenance")]
+        return [EvaluatorIdleScreen(name="home")]
+
+    # Screens other than home are built on first use: less work before the first frame.
+    LAZY_SCREENS = {
+        "maintenance_pin": "screens.maintenance.pin:PinScreen",
+        "maintenance": "screens.maintenance.panel:MaintenanceScreen",
+    }
+
+    def show(self, name: str) -> None:
+        """Switch to a screen, building it first if this is its first use."""
+        if not self.manager.has_screen(name):
+            module_name, class_name = self.LAZY_SCREENS[name].split(":")
+            import importlib
+
+            self.manager.add_widget(getattr(importlib.import_module(module_name), class_name)(name=name))
+        self.manager.current = name
 
     @property
     def home_screen_name(self) -> str:
@@ -132,7 +142,8 @@ class KioskApp(App):
             self._schedule(self._write_screenshot, self.kiosk_config.ui.screenshot_every_s)
         if self.exit_after_first_frame:
             Window.bind(on_flip=self._first_frame)
-        self.refresh_device_health()
+        # Device checks import HTTP and serial libraries: start them after the first frame.
+        Clock.schedule_once(lambda _dt: self.refresh_device_health(), 1.5)
         self._schedule(lambda _dt: self.refresh_device_health(), 60.0)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
@@ -182,7 +193,7 @@ class KioskApp(App):
 
     def open_maintenance(self) -> None:
         log.info("maintenance gesture: asking for the PIN")
-        self.manager.current = "maintenance_pin"
+        self.show("maintenance_pin")
 
     def restart(self) -> None:
         log.info("restart requested from the maintenance screen")

@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from kiosk.config import load_kiosk_config
-from kiosk.i18n import translate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +34,9 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.config import load_kiosk_config
     from kiosk.doctor import failed_required, run_checks
+    from kiosk.i18n import translate
 
     config = load_kiosk_config(args.config, args.section)
     rows = run_checks(config)

@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.config import load_kiosk_config
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-supervisor", action="store_true",
                         help="run the UI in this process's place, without restarts (development)")
     parser.add_argument("--screenshot-dir", type=Path, help="write a screenshot of the window here periodically")
+    parser.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)  # bench/startup.py
 
 
 def ui_command(args: argparse.Namespace) -> list[str]:
@@ -27,21 +27,34 @@ def ui_command(args: argparse.Namespace) -> list[str]:
         command += ["--section", args.section]
     if args.screenshot_dir:
         command += ["--screenshot-dir", str(args.screenshot_dir)]
+    if args.exit_after_first_frame:
+        command.append("--exit-after-first-frame")
     return command
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_kiosk_config(args.config, args.section)  # fail here, in one line, before any window opens
     command = ui_command(args)
     if args.no_supervisor:
         os.execv(sys.executable, command)
     from kiosk.liveness import Limits, Supervisor
-    from kiosk.logs import setup_logging
 
-    setup_logging(Path(config.paths.log_dir), to_stderr=True, file_name="supervisor.log")
-    limits = Limits(config.liveness.stall_timeout_s, config.liveness.max_rss_mb, config.liveness.restart_backoff_s)
     env = dict(os.environ)
     env.setdefault("KIVY_NO_CONSOLELOG", "1")  # Kivy's records go to our masked log file instead
-    supervisor = Supervisor(command, limits, env=env)
+    supervisor = Supervisor(command, Limits(), env=env)
     supervisor.install_signal_handlers()
-    return supervisor.run()
+    # Start the UI first and validate the config here meanwhile, on the other core: the UI
+    # validates the same file and, if it is wrong, prints the one-line error and exits 2.
+    first = supervisor.spawn()
+    from kiosk.config import ConfigError, load_kiosk_config
+    from kiosk.logs import setup_logging
+
+    try:
+        config = load_kiosk_config(args.config, args.section)
+    except ConfigError:
+        first.child.wait(30)
+        os.close(first.read_fd)
+        return 2
+    setup_logging(Path(config.paths.log_dir), to_stderr=True, file_name="supervisor.log")
+    liveness = config.liveness
+    supervisor.limits = Limits(liveness.stall_timeout_s, liveness.max_rss_mb, liveness.restart_backoff_s)
+    return supervisor.run(first=first)

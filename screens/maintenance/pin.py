@@ -47,7 +47,7 @@ class PinScreen(Screen):
         if verify_pin(pin, app.kiosk_config.maintenance.pin_hash):
             self._failures = 0
             log.info("maintenance opened")
-            app.manager.current = "maintenance"
+            app.show("maintenance")
             return
         self._failures += 1
         log.warning("wrong maintenance PIN (%d in a row)", self._failures)

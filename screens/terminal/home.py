@@ -23,7 +23,7 @@ class HomeScreen(Screen):
         self._rebuild = Clock.create_trigger(lambda _dt: self.rebuild_tiles())
         app = App.get_running_app()
         app.bind(lang=self._rebuild, elderly=self._rebuild, device_health=self._rebuild)
-        self._rebuild()
+        Clock.schedule_once(lambda _dt: self.rebuild_tiles(), -1)  # before the first frame is drawn
 
     def rebuild_tiles(self) -> None:
         app = App.get_running_app()
@@ -44,9 +44,10 @@ class HomeScreen(Screen):
                             colour_index=6)
         elderly_tile.bind(on_release=lambda *_: app.set_elderly(not app.elderly))
         grid.add_widget(elderly_tile)
-        language_tile = Tile(key="language", title=app.tr("tile.language"), colour_index=7)
-        language_tile.bind(on_release=lambda *_: app.toggle_language())
-        grid.add_widget(language_tile)
+        if not app.elderly:  # 长者模式 keeps to the essentials; the language switch stays in standard mode
+            language_tile = Tile(key="language", title=app.tr("tile.language"), colour_index=7)
+            language_tile.bind(on_release=lambda *_: app.toggle_language())
+            grid.add_widget(language_tile)
         self._update_status()
 
     def _update_status(self) -> None:

@@ -7,14 +7,14 @@ from kivy.uix.gridlayout import GridLayout
 
 Builder.load_string("""
 <KeypadKey@Button>:
-    font_size: app.sp(28)
+    font_size: app.sp(28, app.scale)
     background_normal: ''
     background_color: app.col('tiles', app.palette, 6)
     color: 1, 1, 1, 1
 
 <DigitKeypad>:
     cols: 3
-    spacing: app.dp(10)
+    spacing: app.dp(10, app.scale)
     KeypadKey:
         text: '1'
         on_release: root.press('1')

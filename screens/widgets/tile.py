@@ -9,38 +9,42 @@ from kivy.uix.boxlayout import BoxLayout
 Builder.load_string("""
 <Tile>:
     orientation: 'vertical'
-    padding: app.dp(16)
+    padding: app.dp(16, app.scale)
     canvas.before:
         Color:
             rgba: app.col('disabled_tile', app.palette) if self.disabled else app.col('tiles', app.palette, self.colour_index)
         RoundedRectangle:
             pos: self.pos
             size: self.size
-            radius: [app.dp(14)]
+            radius: [app.dp(14, app.scale)]
         Color:
             rgba: (1, 1, 1, .18) if self.state == 'down' else (0, 0, 0, 0)
         RoundedRectangle:
             pos: self.pos
             size: self.size
-            radius: [app.dp(14)]
+            radius: [app.dp(14, app.scale)]
+    Widget:
     Label:
         text: root.title
-        font_size: app.sp(30)
+        font_size: app.sp(30, app.scale)
         bold: True
         color: app.col('disabled_text', app.palette) if root.disabled else app.col('tile_text', app.palette)
         disabled_color: self.color
         text_size: self.width, None
         halign: 'center'
-        valign: 'middle'
+        size_hint_y: None
+        height: self.texture_size[1]
     Label:
         text: root.reason
-        font_size: app.sp(17)
+        font_size: app.sp(17, app.scale)
         color: app.col('disabled_text', app.palette) if root.disabled else app.col('tile_text', app.palette)
         disabled_color: self.color
-        size_hint_y: 0.45 if root.reason else 0.001
         text_size: self.width, None
         halign: 'center'
-        valign: 'top'
+        size_hint_y: None
+        height: self.texture_size[1] + app.dp(8, app.scale) if root.reason else 0
+        opacity: 1 if root.reason else 0
+    Widget:
 """)
 
 
