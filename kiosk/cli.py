@@ -20,8 +20,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("sim", "run a device simulator (see `kiosk sim --help`)"),
     "hash-pin": ("hash_pin", "make the maintenance PIN hash for a config file"),
     "screenshots": ("screenshots", "regenerate docs/screenshots from the real app under Xvfb"),
-    "scan": ("scan", "decode the QR/barcodes in an image file (--json for the acceptance format)"),
-    "report-status": ("report_status", "pending events, last upload and server link state of this device"),
 }
 
 

@@ -76,16 +76,6 @@ class ThermalPrinterConfig(DeviceBase):
     baudrate: Literal[115200, 57600, 38400, 19200, 9600] = 9600
     settle_s: float = Field(default=0.0, ge=0, le=30, description="wait before the after-job status check")
 
-    @field_validator("profile")
-    @classmethod
-    def _known_profile(cls, value: str) -> str:
-        from drivers.printer.profiles import profile_names
-
-        if value not in profile_names():
-            raise ValueError("unknown printer profile; known: default, xprinter-58, kiosk-raster-qr, "
-                             "or a python-escpos model such as TM-T88V")
-        return value
-
 
 class CupsPrinterConfig(DeviceBase):
     kind: Literal["cups"] = "cups"

@@ -27,7 +27,7 @@ def _toml(value) -> str:
 
 def _write_config(tmp_path: Path) -> Path:
     data = kiosk_config_dict("terminal", tmp_path)
-    data["liveness"] = {"stall_timeout_s": 3, "restart_backoff_s": 0}
+    data["liveness"] = {"stall_timeout_s": 5, "restart_backoff_s": 0}
     lines = [f"role = {_toml(data.pop('role'))}", f"config_version = {_toml(data.pop('config_version'))}"]
     for table, values in data.items():
         lines.append(f"[{table}]")
@@ -60,20 +60,22 @@ def test_frozen_ui_is_restarted_and_sigterm_stops_everything(tmp_path, kivy_wind
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log = tmp_path / "log" / "supervisor.log"
     try:
-        text = _wait_log(log, lambda t: len(_ui_pids(t)) == 1)
-        first_pid = _ui_pids(text)[0]
         # the UI is up and drawing: its screenshot appears
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while not (shots / "TEST-T-1.png").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert (shots / "TEST-T-1.png").exists()
-        os.kill(first_pid, signal.SIGSTOP)  # a frozen UI: alive, but no longer ticking
-        text = _wait_log(log, lambda t: len(_ui_pids(t)) == 2, timeout=20)
-        assert "UI stalled: no heartbeat" in text
-        second_pid = _ui_pids(text)[1]
-        assert second_pid != first_pid
-        with pytest.raises(ProcessLookupError):
-            os.kill(first_pid, 0)  # the frozen one is gone, not left behind
+        started = _ui_pids(_wait_log(log, lambda t: len(_ui_pids(t)) >= 1))
+        frozen_pid = started[-1]
+        os.kill(frozen_pid, signal.SIGSTOP)  # a frozen UI: alive, but no longer ticking
+        text = _wait_log(log, lambda t: len(_ui_pids(t)) > len(started), timeout=40)
+        assert f"killing pid {frozen_pid}" in text and "UI stalled: no heartbeat" in text
+        second_pid = _ui_pids(text)[-1]
+        assert second_pid != frozen_pid
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and Path(f"/proc/{frozen_pid}").exists():
+            time.sleep(0.1)
+        assert not Path(f"/proc/{frozen_pid}").exists()  # the frozen one is gone, not left behind
     finally:
         supervisor.send_signal(signal.SIGTERM)
         code = supervisor.wait(30)
