@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("doctor", "validate a config and probe every configured device and the server link"),
     "demo": ("demo", "start the server, a terminal and an evaluator with simulated devices"),
     "sim": ("sim", "run a device simulator (see `kiosk sim --help`)"),
+    "read-card": ("read_card", "wait for an ID card or social-security card and print it as JSON"),
     "hash-pin": ("hash_pin", "make the maintenance PIN hash for a config file"),
     "screenshots": ("screenshots", "regenerate docs/screenshots from the real app under Xvfb"),
 }

@@ -55,7 +55,8 @@ class IdCardReaderConfig(DeviceBase):
     port: SerialPort
     baudrate: Literal[115200, 57600, 38400, 19200, 9600] = 115200
     fallback_baudrate: Literal[115200, 57600, 38400, 19200, 9600] | None = 9600
-    poll_interval_s: float = Field(default=0.3, gt=0, le=5)
+    poll_interval_s: float = Field(default=0.05, gt=0, le=5,
+                                   description="pause between find-card polls (one costs ~2 ms at 115200)")
     photo_decoder: Path | None = Field(default=None, description="vendor WLT library (libwlt.so); none: no photo")
     timeout_s: float = Field(default=1.0, gt=0, le=10, description="answer deadline per command, beyond wire time")
     retries: int = Field(default=2, ge=0, le=5, description="resends of a garbled or lost frame")

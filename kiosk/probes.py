@@ -22,9 +22,9 @@ from drivers.ports import PortSpec, parse_port
 Probe = Callable[[Any], Health]
 
 PROBES: dict[str, str] = {
-    "idcard": "kiosk.probes:probe_port",
-    "sscard": "kiosk.probes:probe_pcsc_reader",
-    "staffcard": "kiosk.probes:probe_pcsc_reader",
+    "idcard": "drivers.idcard.probe:probe",
+    "sscard": "drivers.smartcard.probe:probe_sscard",
+    "staffcard": "drivers.smartcard.probe:probe_staffcard",
     "printer": "kiosk.probes:probe_port",
     "a4printer": "kiosk.probes:probe_cups_queue",
     "qr_camera": "kiosk.probes:probe_camera",
@@ -97,16 +97,13 @@ def probe_port(device_config: Any) -> Health:
 
 def probe_pcsc_reader(device_config: Any) -> Health:
     try:
-        from smartcard.Exceptions import EstablishContextException
         from smartcard.System import readers
     except ImportError:
         return Health.fault("pcsc_missing", "pyscard is not installed")
     try:
         names = [str(r) for r in readers()]
-    except EstablishContextException:
-        return Health.fault("pcscd_unreachable", "pcscd is not running")
-    except Exception as exc:  # pyscard raises several unrelated types when pcscd goes away
-        return Health.fault("pcscd_unreachable", str(exc))
+    except Exception as exc:  # pyscard raises several unrelated types when pcscd is not running
+        return Health.fault("pcscd_unreachable", f"{type(exc).__name__}: {exc}")
     wanted = device_config.reader
     match = [n for n in names if wanted in n] if wanted else names
     if not match:

@@ -10,6 +10,8 @@ import argparse
 import importlib
 
 SIMULATORS: dict[str, tuple[str, str]] = {
+    "idcard": ("drivers.idcard.simulator:main", "SAM ID-card reader on a pty (fictitious cards, faults)"),
+    "sscard": ("drivers.smartcard.simulator:main", "social-security + staff card for vsmartcard-vpcd"),
 }
 
 
