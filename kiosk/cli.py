@@ -21,6 +21,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "read-card": ("read_card", "wait for an ID card or social-security card and print it as JSON"),
     "hash-pin": ("hash_pin", "make the maintenance PIN hash for a config file"),
     "screenshots": ("screenshots", "regenerate docs/screenshots from the real app under Xvfb"),
+    "print-text": ("print_text", "print lines as one receipt with a cut (e.g. --printer file:OUT.bin)"),
+    "print-test": ("print_test", "print a test page on every printer of a config"),
+    "scan": ("scan", "decode the QR/barcodes in an image file (--json for the acceptance format)"),
 }
 
 

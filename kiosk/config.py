@@ -77,6 +77,16 @@ class ThermalPrinterConfig(DeviceBase):
     baudrate: Literal[115200, 57600, 38400, 19200, 9600] = 9600
     settle_s: float = Field(default=0.0, ge=0, le=30, description="wait before the after-job status check")
 
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        from drivers.printer.profiles import profile_names
+
+        if value not in profile_names():
+            raise ValueError("unknown printer profile; known: default, xprinter-58, kiosk-raster-qr, "
+                             "or a python-escpos model such as TM-T88V")
+        return value
+
 
 class CupsPrinterConfig(DeviceBase):
     kind: Literal["cups"] = "cups"
@@ -110,9 +120,9 @@ class CameraConfig(DeviceBase, CodeRulesFields):
     fps: float = Field(default=10, gt=0, le=60, description="pace of a video file or image folder source")
     reconnect_s: float = Field(default=2.0, gt=0, le=60)
     repeat_after_s: float = Field(default=3.0, gt=0, le=600, description="report a code still in view again after")
-    formats: list[str] = Field(default_factory=lambda: ["QRCode", "MicroQRCode", "DataMatrix", "PDF417", "Code128",
-                                                        "Code39", "Code93", "EAN13", "EAN8", "UPCA", "UPCE", "ITF",
-                                                        "Codabar"])
+    formats: list[str] = Field(default_factory=lambda: ["QRCode", "MicroQRCode", "Code128", "Code39", "Code93",
+                                                        "EAN13", "EAN8", "UPCA", "UPCE", "ITF", "Codabar"],
+                               description="zxing-cpp names; DataMatrix and PDF417 cost 1.5-2x decode time")
     min_page_area: float = Field(default=0.15, gt=0, lt=1, description="document camera: smallest page share")
 
     @field_validator("formats")
@@ -226,6 +236,35 @@ class LivenessConfig(StrictModel):
     restart_backoff_s: float = Field(default=2, ge=0, le=300)
 
 
+_HHMM_RE = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class WindowApiConfig(StrictModel):
+    """The evaluator's local HTTP API for the window (queue) system; always bound to 127.0.0.1."""
+
+    enabled: bool = True
+    port: int = Field(default=8765, ge=1024, le=65535)
+    token: str = Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9._~+/=-]+$",
+                       description="shared secret sent as 'Authorization: Bearer TOKEN'")
+
+
+class EvaluatorConfig(StrictModel):
+    """The window evaluator (评价器): rating rules, staff sign-in, screen hours (issue 10)."""
+
+    api: WindowApiConfig | None = None
+    min_interval_s: float = Field(default=30, ge=0, le=3600, description="between ratings without a new case")
+    invite_timeout_s: float = Field(default=60, ge=5, le=600, description="unanswered invitation -> not rated")
+    thanks_s: float = Field(default=5, ge=1, le=60, description="how long the thank-you screen stays")
+    require_staff: bool = Field(default=True, description="cases and invitations need a signed-in staff member")
+    voice: bool = Field(default=True, description="spoken invitation (espeak-ng) when a speaker is usable")
+    staff_file: Path | None = Field(default=None, description="staff directory JSON; default DATA_DIR/staff.json")
+    sample_staff: bool = Field(default=False, description="seed fictitious demo staff when there is no directory")
+    wake_at: str = Field(default="07:30", pattern=_HHMM_RE, description="screen on from (local time)")
+    sleep_at: str = Field(default="19:00", pattern=_HHMM_RE, description="screen dark from (local time)")
+    dim_after_s: float = Field(default=300, ge=10, le=86400, description="dim when idle this long while awake")
+    logout_at: str | None = Field(default="18:30", pattern=_HHMM_RE, description="end of day: staff signed out")
+
+
 class KioskConfig(StrictModel):
     """The whole configuration of one terminal or evaluator."""
 
@@ -238,6 +277,7 @@ class KioskConfig(StrictModel):
     paths: PathsConfig = PathsConfig()
     liveness: LivenessConfig = LivenessConfig()
     devices: DevicesConfig = DevicesConfig()
+    evaluator: EvaluatorConfig | None = None
 
 
 def _key_of(loc: tuple[Any, ...]) -> str:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Kivy's default log mode takes over the root logger and sys.stderr; ours masks personal
+    # data and keeps stderr for the one-line errors a technician must see.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     args = parse_args(argv)
     from kiosk.config import load_kiosk_config
 

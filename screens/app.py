@@ -55,6 +55,7 @@ class KioskApp(App):
     toast_text = StringProperty("")
     device_health = DictProperty({})
     device_rows = ListProperty([])
+    pending_reports = NumericProperty(-1)  # -1: reporting not started yet
 
     def __init__(self, config: KioskConfig, heartbeat_fd: int | None = None, screenshot_dir: Path | None = None,
                  exit_after_first_frame: bool = False, **kwargs) -> None:
@@ -71,6 +72,8 @@ class KioskApp(App):
         self.bus.subscribe(SessionWiped, lambda e: Clock.schedule_once(lambda _dt: self.go_home(), 0))
         self._clock_events: list = []
         self._checks_running = threading.Lock()
+        self.reporting = None  # kiosk.reporting.Reporting, built after the first frame
+        self._reporting_lock = threading.Lock()
 
     # ----- helpers used from kv -------------------------------------------------
     def tr(self, key: str, *_bindings, **values) -> str:
@@ -142,9 +145,11 @@ class KioskApp(App):
             self._schedule(self._write_screenshot, self.kiosk_config.ui.screenshot_every_s)
         if self.exit_after_first_frame:
             Window.bind(on_flip=self._first_frame)
-        # Device checks import HTTP and serial libraries: start them after the first frame.
+        # Device checks and reporting import HTTP and serial libraries: start them after the first frame.
         Clock.schedule_once(lambda _dt: self.refresh_device_health(), 1.5)
+        Clock.schedule_once(lambda _dt: self._start_reporting(), 1.0)
         self._schedule(lambda _dt: self.refresh_device_health(), 60.0)
+        self._schedule(self._poll_reporting, 5.0)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
 
@@ -155,6 +160,9 @@ class KioskApp(App):
         for event in self._clock_events:
             event.cancel()
         self._clock_events.clear()
+        if self.reporting is not None:
+            self.reporting.stop()
+            self.reporting = None
         Window.unbind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard)
         Window.unbind(on_touch_down=self._on_activity)
         self.session.wipe("shutdown")
@@ -215,6 +223,37 @@ class KioskApp(App):
     def show_toast(self, text: str, seconds: float = 4.0) -> None:
         self.toast_text = text
         Clock.schedule_once(lambda _dt: setattr(self, "toast_text", "") if self.toast_text == text else None, seconds)
+
+    # ----- reporting to the management server ------------------------------------------
+    def _ensure_reporting(self):
+        """The outbox and reporter, built on first need (thread-safe)."""
+        with self._reporting_lock:
+            if self.reporting is None:
+                from kiosk.probes import device_probes
+                from kiosk.reporting import Reporting
+
+                self.reporting = Reporting(self.kiosk_config, probes=device_probes(self.kiosk_config),
+                                           screen=lambda: self.manager.current)
+            return self.reporting
+
+    def _start_reporting(self) -> None:
+        """Start heartbeats and delivery off the UI thread (imports HTTP libraries)."""
+
+        def work() -> None:
+            try:
+                self._ensure_reporting().start()
+            except Exception:
+                log.exception("reporting could not start; events stay in the outbox")
+
+        threading.Thread(target=work, name="reporting-start", daemon=True).start()
+
+    def _poll_reporting(self, *_args) -> None:
+        if self.reporting is not None:
+            self.pending_reports = self.reporting.outbox.pending_count()
+
+    def record(self, event_type: str, payload: dict) -> None:
+        """Queue a usage, rating or fault event durably before the UI moves on."""
+        self._ensure_reporting().record(event_type, payload)
 
     # ----- devices --------------------------------------------------------------------
     def refresh_device_health(self) -> None:

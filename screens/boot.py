@@ -18,6 +18,7 @@ def configure_kivy(config: KioskConfig) -> None:
     os.environ.setdefault("KIVY_HOME", str(kivy_home.resolve()))
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # our masked log handlers, and stderr left alone
 
     from kivy.config import Config
 

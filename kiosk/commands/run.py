@@ -38,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
         os.execv(sys.executable, command)
     from kiosk.liveness import Limits, Supervisor
 
-    env = dict(os.environ)
-    env.setdefault("KIVY_NO_CONSOLELOG", "1")  # Kivy's records go to our masked log file instead
-    supervisor = Supervisor(command, Limits(), env=env)
+    supervisor = Supervisor(command, Limits())
     supervisor.install_signal_handlers()
     # Start the UI first and validate the config here meanwhile, on the other core: the UI
     # validates the same file and, if it is wrong, prints the one-line error and exits 2.

@@ -10,8 +10,10 @@ import argparse
 import importlib
 
 SIMULATORS: dict[str, tuple[str, str]] = {
+    "printer": ("kiosk.stack.printer_sim:sim_main", "virtual ESC/POS receipt printer on TCP 9100 / pty"),
     "idcard": ("drivers.idcard.simulator:main", "SAM ID-card reader on a pty (fictitious cards, faults)"),
     "sscard": ("drivers.smartcard.simulator:main", "social-security + staff card for vsmartcard-vpcd"),
+    "scanner": ("drivers.scanner.simulator:main", "serial QR/barcode scanner on a pty (codes, GBK, unplug)"),
 }
 
 

@@ -3,32 +3,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import StringProperty
-from kivy.uix.screenmanager import Screen
+from screens.base import KioskScreen
 
 from kiosk import __version__
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
-class MaintenanceScreen(Screen):
+class MaintenanceScreen(KioskScreen):
     info_text = StringProperty("")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._refresh = Clock.create_trigger(lambda _dt: self.refresh())
-        App.get_running_app().bind(device_rows=self._refresh, lang=self._refresh)
+        self.app.bind(device_rows=self._refresh, lang=self._refresh)
 
     def on_pre_enter(self, *_args) -> None:
-        App.get_running_app().refresh_device_health()
+        self.app.refresh_device_health()
         self.refresh()
 
     def refresh(self) -> None:
-        app = App.get_running_app()
+        app = self.app
         cfg = app.kiosk_config
         self.info_text = "    ".join([
             f"{app.tr('maintenance.device_id')}: {cfg.device.id}",

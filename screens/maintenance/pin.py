@@ -9,10 +9,9 @@ import logging
 import time
 from pathlib import Path
 
-from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import StringProperty
-from kivy.uix.screenmanager import Screen
+from screens.base import KioskScreen
 
 from kiosk.pin import verify_pin
 from screens.widgets.keypad import DigitKeypad  # noqa: F401  (used in the kv file)
@@ -24,7 +23,7 @@ MAX_ATTEMPTS = 5
 LOCKOUT_S = 60
 
 
-class PinScreen(Screen):
+class PinScreen(KioskScreen):
     message = StringProperty("")
 
     def __init__(self, **kwargs):
@@ -37,7 +36,7 @@ class PinScreen(Screen):
         self.message = ""
 
     def submit(self) -> None:
-        app = App.get_running_app()
+        app = self.app
         now = time.monotonic()
         if now < self._locked_until:
             self.message = app.tr("maintenance.locked_out", seconds=int(self._locked_until - now) + 1)
@@ -59,4 +58,4 @@ class PinScreen(Screen):
             self.message = app.tr("maintenance.wrong_pin")
 
     def cancel(self) -> None:
-        App.get_running_app().go_home()
+        self.app.go_home()

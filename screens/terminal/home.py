@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import StringProperty
-from kivy.uix.screenmanager import Screen
+from screens.base import KioskScreen
 
 from kiosk.functions import TERMINAL_FUNCTIONS, availability
 from screens.widgets.tile import Tile
@@ -15,18 +14,19 @@ from screens.widgets.tile import Tile
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
-class HomeScreen(Screen):
+class HomeScreen(KioskScreen):
     status_text = StringProperty("")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._rebuild = Clock.create_trigger(lambda _dt: self.rebuild_tiles())
-        app = App.get_running_app()
-        app.bind(lang=self._rebuild, elderly=self._rebuild, device_health=self._rebuild)
+        app = self.app
+        app.bind(lang=self._rebuild, elderly=self._rebuild, device_health=self._rebuild,
+                 pending_reports=lambda *_: self._update_status())
         Clock.schedule_once(lambda _dt: self.rebuild_tiles(), -1)  # before the first frame is drawn
 
     def rebuild_tiles(self) -> None:
-        app = App.get_running_app()
+        app = self.app
         grid = self.ids.tiles
         grid.clear_widgets()
         configured = set(app.kiosk_config.devices.configured())
@@ -51,12 +51,14 @@ class HomeScreen(Screen):
         self._update_status()
 
     def _update_status(self) -> None:
-        app = App.get_running_app()
+        app = self.app
+        parts = []
         server = app.health_of("server")
-        if server is None:
-            self.status_text = ""
-        else:
-            self.status_text = "● " + app.tr("status.online" if server.is_ok else "status.offline")
+        if server is not None:
+            parts.append("● " + app.tr("status.online" if server.is_ok else "status.offline"))
+        if app.pending_reports > 0:
+            parts.append(app.tr("status.pending", count=int(app.pending_reports)))
+        self.status_text = "   ".join(parts)
 
     def tile(self, key: str) -> Tile | None:
         """The tile for a function key (used by tests and the screenshot tool)."""

@@ -92,3 +92,17 @@ def test_gallery_regenerates_every_screenshot(tmp_path, kivy_window):
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert {"terminal_home.png", "evaluator_idle.png", "terminal_home_elderly.png", "maintenance.png"} <= set(names)
     assert all((tmp_path / n).stat().st_size > 10_000 for n in names)
+
+
+def test_missing_cjk_font_stops_with_the_package_to_install(tmp_path, kivy_window):
+    config = _write_config(tmp_path)
+    text = config.read_text(encoding="utf-8").replace("[ui]\n", f'[ui]\nfont = "{tmp_path}/no-such-font.ttf"\n')
+    config.write_text(text, encoding="utf-8")
+    env = dict(os.environ, KIVY_NO_CONSOLELOG="1")
+    out = subprocess.run([sys.executable, "-m", "kiosk.cli", "run", "--config", str(config)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "apt-get install fonts-wqy-microhei" in out.stderr
+    assert "Traceback" not in out.stderr
+    log = (tmp_path / "log" / "supervisor.log").read_text(encoding="utf-8")
+    assert len(_ui_pids(log)) == 1  # refused once, not restarted in a loop

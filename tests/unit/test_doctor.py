@@ -1,4 +1,4 @@
-"""``kiosk doctor`` against real local transports: a TCP listener, a pty, a missing port."""
+"""``kiosk doctor`` against real local devices: the virtual printer, a pty, a missing port."""
 from __future__ import annotations
 
 import json
@@ -53,10 +53,10 @@ def _doctor(path: Path, *extra: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
 
 
-def test_all_present_exits_zero(tmp_path, listener, pty_path):
+def test_all_present_exits_zero(tmp_path, printer_sim, pty_path):
     path = _config(tmp_path, f"""
 [devices.printer]
-port = "127.0.0.1:{listener}"
+port = "{printer_sim.port}"
 [devices.scanner]
 port = "{pty_path}"
 """)
@@ -66,10 +66,10 @@ port = "{pty_path}"
     assert rows["printer"]["state"] == "ok" and rows["scanner"]["state"] == "ok"
 
 
-def test_required_fault_exits_non_zero_with_reason_in_table(tmp_path, listener):
+def test_required_fault_exits_non_zero_with_reason_in_table(tmp_path, printer_sim):
     path = _config(tmp_path, f"""
 [devices.printer]
-port = "127.0.0.1:{listener}"
+port = "{printer_sim.port}"
 [devices.idcard]
 port = "/dev/ttyUSB-not-here"
 """)
@@ -99,8 +99,21 @@ required = false
     assert row["state"] == "fault" and row["reason"] == "unreachable"
 
 
-def test_server_link_is_probed(tmp_path, listener):
+def test_printer_out_of_paper_is_a_required_fault(tmp_path, printer_sim):
+    printer_sim.control("paper-out")
+    path = _config(tmp_path, f"""
+[devices.printer]
+port = "{printer_sim.port}"
+""")
+    out = _doctor(path, "--json")
+    assert out.returncode == 1
+    row = next(r for r in json.loads(out.stdout) if r["device"] == "printer")
+    assert row["state"] == "fault" and row["reason"] == "paper_out"
+
+
+def test_server_link_is_probed(tmp_path):
     path = _config(tmp_path, "[server]\nurl = \"http://127.0.0.1:9\"\nrequired = true\n")
     out = _doctor(path, "--json")
     assert out.returncode == 1
-    assert json.loads(out.stdout)[-1]["reason"] == "server_unreachable"
+    rows = {r["device"]: r for r in json.loads(out.stdout)}
+    assert rows["server"]["reason"] == "server_unreachable"
