@@ -21,6 +21,8 @@ CORE = [
     "numpy>=1.26",
     "psutil>=5.9",
     "pillow>=10",
+    "pyusb>=1.2",  # USB receipt printers through python-escpos's Usb backend
+    "evdev>=1.6; sys_platform == 'linux'",  # keyboard-wedge scanners, grabbed so keys never reach the UI
 ]
 
 SERVER = [

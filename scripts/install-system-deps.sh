@@ -13,7 +13,7 @@ PACKAGES=(
   espeak-ng sox
   postgresql
   chromium chromium-driver
-  libzbar0
+  libzbar0 libusb-1.0-0
 )
 
 missing=()
