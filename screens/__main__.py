@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     # Kivy's default log mode takes over the root logger and sys.stderr; ours masks personal
     # data and keeps stderr for the one-line errors a technician must see.
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # Start-up time: only the image loaders we use (PNG/JPEG through SDL2), and no scan of
+    # installed packages for pydantic plugins (we use none).
+    os.environ.setdefault("KIVY_IMAGE", "sdl2,tex")
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     args = parse_args(argv)
     from kiosk.config import load_kiosk_config
 
