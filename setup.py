@@ -38,6 +38,7 @@ SERVER = [
     "itsdangerous>=2.1",
     "chinese-calendar>=1.9",
     "openpyxl>=3.1",
+    "jsonschema-rs>=0.20",  # validates device requests against server/schemas/*.json, fast enough for ingestion
 ]
 
 TEST = [
@@ -58,7 +59,10 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["kiosk", "kiosk.*", "drivers", "drivers.*", "screens", "screens.*", "server", "server.*"]),
     include_package_data=True,
-    package_data={"screens": ["*.kv", "**/*.kv"], "server": ["web/templates/*", "web/static/*", "migrations/*", "migrations/**/*"]},
+    package_data={
+        "screens": ["*.kv", "**/*.kv"],
+        "server": ["schemas/*.json", "web/templates/*", "web/static/*", "migrations/*", "migrations/**/*"],
+    },
     install_requires=CORE,
     extras_require={"server": SERVER, "test": TEST + SERVER, "dev": TEST + SERVER + ["ruff", "mypy"]},
     entry_points={

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "print-text": ("print_text", "print lines as one receipt with a cut (e.g. --printer file:OUT.bin)"),
     "print-test": ("print_test", "print a test page on every printer of a config"),
     "scan": ("scan", "decode the QR/barcodes in an image file (--json for the acceptance format)"),
+    "report-status": ("report_status", "pending events, last upload and server link state of this device"),
 }
 
 

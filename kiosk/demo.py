@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from kiosk.config import KioskConfig, StrictModel, load_kiosk_config, read_toml, validate_model
 from kiosk.stack.process import ManagedProcess
+from kiosk.stack.simulated_devices import SimulatedDevices
 from kiosk.stack.xvfb import Xvfb
+
+if TYPE_CHECKING:
+    from kiosk.stack.mgmt_server import MgmtServer
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +36,8 @@ class DemoSettings(StrictModel):
     screenshot_every_s: float = Field(default=5, gt=0)
     server_port: int = Field(default=8700, gt=0, lt=65536)
     display_size: str = Field(default="2000x820", pattern=r"^\d{3,5}x\d{3,5}$")
+    paper_out_at_s: float = Field(default=0, ge=0, description="virtual printer out of paper then; 0 = never")
+    paper_reload_at_s: float = Field(default=0, ge=0, description="and a new roll then; 0 = never")
 
 
 @dataclass
@@ -38,6 +48,9 @@ class DemoStack:
     evaluator: KioskConfig
     processes: list[ManagedProcess] = field(default_factory=list)
     xvfb: Xvfb | None = None
+    server: "MgmtServer | None" = None
+    admin_password: str = ""
+    simulators: SimulatedDevices | None = None
 
     @classmethod
     def load(cls, config_path: str | Path) -> "DemoStack":
@@ -55,28 +68,61 @@ class DemoStack:
         return f"http://127.0.0.1:{self.settings.server_port}"
 
     def _env(self) -> dict[str, str]:
-        env = self.xvfb.env() if self.xvfb else dict(os.environ)
-        env.setdefault("KIVY_NO_CONSOLELOG", "1")
-        return env
+        return self.xvfb.env() if self.xvfb else dict(os.environ)
+
+    def _fresh_data_dir(self) -> None:
+        """Each demo starts from a clean slate; only a folder the demo made itself is removed."""
+        data_dir = self.settings.data_dir
+        marker = data_dir / ".kiosk-demo"
+        if data_dir.exists() and marker.exists():
+            shutil.rmtree(data_dir)
+        elif data_dir.exists() and any(data_dir.iterdir()):
+            raise RuntimeError(f"{data_dir} exists and was not made by the demo; choose another [demo] data_dir")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text("made by kiosk demo; removed at the next demo start\n", encoding="utf-8")
+
+    def _enrol(self, config: KioskConfig) -> None:
+        """Do what a technician does with the dashboard's one-time code, through the real API."""
+        from kiosk.enrolment import TokenStore, enrol
+        from kiosk.server_link import ServerLink
+
+        assert self.server is not None and config.server is not None
+        code = self.server.enrol_code(device_type=config.role)
+        link = ServerLink(config.server)
+        try:
+            TokenStore(config.paths.data_dir).save(enrol(link, code))
+        finally:
+            link.close()
 
     def start(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._fresh_data_dir()
         self.screenshot_dir.mkdir(parents=True, exist_ok=True)
         if not os.environ.get("DISPLAY"):
             width, height = (int(v) for v in self.settings.display_size.split("x"))
             self.xvfb = Xvfb(width, height).start()
             log.info("no display: started Xvfb on %s", self.xvfb.display)
         self._start_server()
+        self.simulators = SimulatedDevices(self.settings.data_dir / "devices")
+        for config in (self.terminal, self.evaluator):
+            self.simulators.start_for(config)
+        for config in (self.terminal, self.evaluator):
+            if config.server is not None:
+                self._enrol(config)
         for role in ("terminal", "evaluator"):
             self._start_ui(role)
 
     def _start_server(self) -> None:
-        from kiosk.stack.mgmt_server import ManagementServer
+        """Migrate, seed the sample halls, make a demo admin, then serve on the configured port."""
+        from kiosk.stack.mgmt_server import MgmtServer
 
-        server = ManagementServer(self.settings.data_dir / "server", port=self.settings.server_port,
-                                  log_path=self.settings.data_dir / "server.log")
-        server.start()
-        self.processes.append(server)  # type: ignore[arg-type]
+        workdir = (self.settings.data_dir / "server").resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.server = MgmtServer(workdir=workdir, port=self.settings.server_port)
+        self.server.cli("migrate")
+        self.server.cli("seed-demo")
+        self.admin_password = secrets.token_urlsafe(9)
+        self.server.cli("create-admin", "--username", "admin", "--password", self.admin_password)
+        self.server.start()
 
     def _start_ui(self, role: str) -> None:
         command = [sys.executable, "-m", "kiosk.cli", "run", "--config", str(self.config_path), "--section", role,
@@ -86,17 +132,41 @@ class DemoStack:
 
     def check(self) -> list[str]:
         """Names of processes that have died (the supervisors restart UIs; this should stay empty)."""
-        return [p.name for p in self.processes if not p.running()]
+        dead = [p.name for p in self.processes if not p.running()]
+        if self.server is not None and not self.server.running:
+            dead.append("server")
+        return dead
 
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
         self.processes.clear()
+        if self.simulators is not None:
+            self.simulators.stop()
+            self.simulators = None
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
         if self.xvfb is not None:
             self.xvfb.stop()
             self.xvfb = None
 
-    def wait(self, duration_s: float | None = None) -> None:
-        deadline = None if duration_s is None else time.monotonic() + duration_s
-        while deadline is None or time.monotonic() < deadline:
+    def wait(self, duration_s: float | None = None, say: Callable[[str], None] = print) -> None:
+        """Run until the duration is over (or Ctrl-C), playing the scripted printer fault."""
+        started = time.monotonic()
+        script = [(self.settings.paper_out_at_s, "paper-out", "演示：凭条打印机缺纸 / demo: receipt printer out of paper"),
+                  (self.settings.paper_reload_at_s, "reload", "演示：已换新纸卷 / demo: new paper roll loaded")]
+        script = sorted(step for step in script if step[0] > 0)
+        while duration_s is None or time.monotonic() - started < duration_s:
+            elapsed = time.monotonic() - started
+            while script and elapsed >= script[0][0]:
+                _at, command, message = script.pop(0)
+                printer = self._virtual_printer()
+                if printer is not None:
+                    printer.control(command)
+                    say(message)
             time.sleep(0.5)
+
+    def _virtual_printer(self):
+        key = f"{self.terminal.device.id}:printer"
+        return self.simulators.started.get(key) if self.simulators is not None else None

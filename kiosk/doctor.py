@@ -45,6 +45,18 @@ def probe_server(config: KioskConfig) -> CheckRow | None:
     return CheckRow("server", config.server.url, config.server.required, health)
 
 
+def reporting_row(config: KioskConfig) -> CheckRow:
+    """Events waiting in the outbox and the last confirmed upload, as the running app recorded them."""
+    import datetime as dt
+
+    from kiosk.report_status import report_status
+
+    status = report_status(config)
+    last = dt.datetime.fromtimestamp(status.last_upload_at).strftime("%Y-%m-%d %H:%M:%S") if status.last_upload_at else "-"
+    link = f"{status.pending} pending, last upload {last}"
+    return CheckRow("reporting", link, False, status.link)
+
+
 def run_checks(config: KioskConfig) -> list[CheckRow]:
     """Probe all devices in parallel (each probe has its own timeout) and the server link."""
     devices = config.devices.configured()
@@ -55,6 +67,7 @@ def run_checks(config: KioskConfig) -> list[CheckRow]:
         server_row = server_future.result()
     if server_row is not None:
         rows.append(server_row)
+    rows.append(reporting_row(config))
     return rows
 
 

@@ -48,3 +48,7 @@ def probe_speaker(device_config: Any) -> Health:
         return Health.degraded("tts_missing", "espeak-ng not found (apt-get install espeak-ng)")
     return Health.ok(device_config.voice)
 
+
+def device_probes(config: Any) -> dict[str, Callable[[], Health]]:
+    """One zero-argument probe per configured device, for the health monitor's polling."""
+    return {name: (lambda n=name, d=dev: run_probe(n, d)) for name, dev in config.devices.configured().items()}

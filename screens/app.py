@@ -74,6 +74,7 @@ class KioskApp(App):
         self._checks_running = threading.Lock()
         self.reporting = None  # kiosk.reporting.Reporting, built after the first frame
         self._reporting_lock = threading.Lock()
+        self._stopped = False
 
     # ----- helpers used from kv -------------------------------------------------
     def tr(self, key: str, *_bindings, **values) -> str:
@@ -121,6 +122,11 @@ class KioskApp(App):
     LAZY_SCREENS = {
         "maintenance_pin": "screens.maintenance.pin:PinScreen",
         "maintenance": "screens.maintenance.panel:MaintenanceScreen",
+        "evaluator_serving": "screens.evaluator.serving:EvaluatorServingScreen",
+        "evaluator_rating": "screens.evaluator.rating:EvaluatorRatingScreen",
+        "evaluator_reasons": "screens.evaluator.reasons:EvaluatorReasonsScreen",
+        "evaluator_thanks": "screens.evaluator.thanks:EvaluatorThanksScreen",
+        "evaluator_login": "screens.evaluator.login:EvaluatorLoginScreen",
     }
 
     def show(self, name: str) -> None:
@@ -145,6 +151,10 @@ class KioskApp(App):
             self._schedule(self._write_screenshot, self.kiosk_config.ui.screenshot_every_s)
         if self.exit_after_first_frame:
             Window.bind(on_flip=self._first_frame)
+        if self.kiosk_config.role == "evaluator":
+            from screens.evaluator.controller import install
+
+            install(self)  # window state, local API, staff card, screen flow (issue 10)
         # Device checks and reporting import HTTP and serial libraries: start them after the first frame.
         Clock.schedule_once(lambda _dt: self.refresh_device_health(), 1.5)
         Clock.schedule_once(lambda _dt: self._start_reporting(), 1.0)
@@ -157,6 +167,7 @@ class KioskApp(App):
         self._clock_events.append(Clock.schedule_interval(func, interval))
 
     def on_stop(self) -> None:
+        self._stopped = True
         for event in self._clock_events:
             event.cancel()
         self._clock_events.clear()
@@ -233,8 +244,43 @@ class KioskApp(App):
                 from kiosk.reporting import Reporting
 
                 self.reporting = Reporting(self.kiosk_config, probes=device_probes(self.kiosk_config),
-                                           screen=lambda: self.manager.current)
+                                           screen=self._screen_for_commands)
+                self._register_commands(self.reporting)
             return self.reporting
+
+    def _screen_for_commands(self) -> str:
+        """The home screen with nobody identified counts as idle: safe for a remote screenshot."""
+        current = self.manager.current
+        return "idle" if current == self.home_screen_name and self.session.identity is None else current
+
+    def _register_commands(self, reporting) -> None:
+        """Remote commands this app carries out; the others are acknowledged as not supported."""
+        from kiosk.remote_commands import CommandResult
+
+        def on_ui_thread(func, timeout_s: float = 10.0):
+            done, box = threading.Event(), {}
+
+            def run(_dt):
+                try:
+                    box["value"] = func()
+                finally:
+                    done.set()
+
+            Clock.schedule_once(run, 0)
+            if not done.wait(timeout_s):
+                return CommandResult("failed", "ui_timeout")
+            return box.get("value", CommandResult("failed", "handler_error"))
+
+        def restart(_command):
+            Clock.schedule_once(lambda _dt: self.restart(), 0.5)  # after the ack is queued
+            return CommandResult.ok()
+
+        def screenshot(command):
+            path = Path(self.kiosk_config.paths.data_dir) / "screenshots" / f"remote-{command.id}.png"
+            return on_ui_thread(lambda: CommandResult.ok(saved=str(save_window_png(path))))
+
+        reporting.register_command("restart_app", restart)
+        reporting.register_command("screenshot", screenshot)
 
     def _start_reporting(self) -> None:
         """Start heartbeats and delivery off the UI thread (imports HTTP libraries)."""
@@ -276,6 +322,8 @@ class KioskApp(App):
         threading.Thread(target=work, name="device-checks", daemon=True).start()
 
     def _apply_rows(self, rows) -> None:
+        if self._stopped:
+            return  # a late answer for an app that has ended
         self.device_rows = rows
         self.device_health = {r.device: r.health for r in rows}
 

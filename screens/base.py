@@ -13,3 +13,8 @@ class KioskScreen(Screen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.app = App.get_running_app()
+
+    @property
+    def app_running(self) -> bool:
+        """False once our app has stopped: kv rules (``app.``) would then resolve to another app."""
+        return self.app is App.get_running_app()

@@ -41,8 +41,77 @@ def _scenarios() -> list[tuple[str, str, Callable]]:
         ("terminal_home_elderly.png", "terminal", elderly),
         ("evaluator_idle.png", "evaluator", nothing),
         ("evaluator_idle_en.png", "evaluator", lang("en")),
+        *_evaluator_scenarios(),
         ("maintenance_pin.png", "terminal", maintenance_pin),
         ("maintenance.png", "terminal", maintenance),
+    ]
+
+
+def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
+    """Every evaluator screen (issue 10), with fictitious sample staff and cases."""
+    from kiosk.rating import Case, Level
+
+    def signed_in(d):
+        ev = d.app.evaluator
+        ev.login(ev.staff.by_card("04A1B2C3"))
+        d.app.toast_text = ""
+        d.pump(frames=3)
+        return ev
+
+    def with_case(d):
+        ev = signed_in(d)
+        ev.service.start_case(Case("ZW202611230012", "居住证签注", "000105001", "11110105000105001000001", "张*"))
+        d.pump(frames=3)
+        return ev
+
+    def invited(d):
+        ev = with_case(d)
+        ev.service.invite("window_system")
+        d.pump(frames=3)
+        return ev
+
+    def paused(d):
+        signed_in(d).service.pause()
+
+    def reasons(d):
+        invited(d)
+        d.app.manager.current_screen.choose(Level.DISSATISFIED.value)
+        d.pump(frames=3)
+        for code in ("waiting", "unclear"):
+            d.app.manager.current_screen.toggle(code).state = "down"
+
+    def thanks(level):
+        def run(d):
+            ev = invited(d)
+            ev.submit(level, ("waiting",) if level.is_bad else ())
+        return run
+
+    def login(d):
+        d.app.show("evaluator_login")
+        d.pump(frames=2)
+        for digit in "10123":
+            d.app.manager.current_screen.ids.keypad.press(digit)
+
+    def rating_elderly(d):
+        invited(d)
+        d.app.set_elderly(True)
+        d.app.toast_text = ""
+
+    def dimmed(d):
+        ev = signed_in(d)
+        ev._apply_state("asleep")
+
+    return [
+        ("evaluator_idle_staff.png", "evaluator", signed_in),
+        ("evaluator_paused.png", "evaluator", paused),
+        ("evaluator_serving.png", "evaluator", with_case),
+        ("evaluator_rating.png", "evaluator", invited),
+        ("evaluator_rating_elderly.png", "evaluator", rating_elderly),
+        ("evaluator_reasons.png", "evaluator", reasons),
+        ("evaluator_thanks.png", "evaluator", thanks(Level.SATISFIED)),
+        ("evaluator_thanks_bad.png", "evaluator", thanks(Level.VERY_DISSATISFIED)),
+        ("evaluator_login.png", "evaluator", login),
+        ("evaluator_asleep.png", "evaluator", dimmed),
     ]
 
 
@@ -53,6 +122,10 @@ def _gallery_config(section: str, tmp: Path):
     data = config.model_dump(mode="json")
     data["paths"] = {"data_dir": str(tmp / section), "log_dir": str(tmp / section / "log")}
     data["server"] = None  # no live link: the status corner stays neutral in the docs
+    if section == "evaluator":  # the evaluator's own screen size; sample staff, no voice, always awake
+        data["ui"].update(width=1024, height=600)
+        data["evaluator"] = {**(data.get("evaluator") or {}), "sample_staff": True, "voice": False,
+                             "wake_at": "00:00", "sleep_at": "00:00", "api": None}
     return KioskConfig.model_validate(data)
 
 

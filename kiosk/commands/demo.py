@@ -17,8 +17,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         stack.start()
-        print(f"management server: {stack.server_url}/  (dashboard; log in with the admin printed in "
-              f"{stack.settings.data_dir}/server.log)")
+        print(f"management server dashboard: {stack.server_url}/   user: admin   password: {stack.admin_password}")
         if stack.xvfb is not None:
             print(f"no display here: the UIs run on Xvfb {stack.xvfb.display}; a screenshot of each window is "
                   f"written every {stack.settings.screenshot_every_s:g} s to {stack.screenshot_dir.resolve()}/")

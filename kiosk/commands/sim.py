@@ -14,6 +14,7 @@ SIMULATORS: dict[str, tuple[str, str]] = {
     "idcard": ("drivers.idcard.simulator:main", "SAM ID-card reader on a pty (fictitious cards, faults)"),
     "sscard": ("drivers.smartcard.simulator:main", "social-security + staff card for vsmartcard-vpcd"),
     "scanner": ("drivers.scanner.simulator:main", "serial QR/barcode scanner on a pty (codes, GBK, unplug)"),
+    "window": ("kiosk.window_sim:main", "window/queue system driving an evaluator's local API (cases, invitations)"),
 }
 
 

@@ -11,6 +11,8 @@ import shutil
 import subprocess
 import time
 
+from kiosk.stack.process import terminate
+
 
 class PcscdError(RuntimeError):
     pass
@@ -72,14 +74,8 @@ class Pcscd:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            terminate(proc)
 
     def __enter__(self) -> "Pcscd":
         return self.start()

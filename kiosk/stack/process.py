@@ -8,6 +8,28 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
+def terminate(proc: subprocess.Popen, grace_s: float = 10.0, group: bool = False) -> int | None:
+    """SIGTERM, then SIGKILL after ``grace_s``; ``group`` signals the child's whole process group."""
+    if proc.poll() is not None:
+        return proc.returncode
+
+    def send(sig: int) -> None:
+        try:
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    send(signal.SIGTERM)
+    try:
+        return proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        return proc.wait()
+
+
 class ManagedProcess:
     """Start a command in its own process group; ``stop()`` sends SIGTERM, then SIGKILL.
 
@@ -41,15 +63,7 @@ class ManagedProcess:
     def stop(self, grace_s: float = 10.0) -> int | None:
         if self.proc is None:
             return None
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(grace_s)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-            except ProcessLookupError:
-                pass
+        terminate(self.proc, grace_s, group=True)
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None

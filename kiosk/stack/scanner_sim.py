@@ -10,33 +10,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from kiosk.stack.idcard_sim import SimulatorError, SimulatorProcess
+from kiosk.stack.sim_process import PtySimulatorProcess, SimulatorError
 
 __all__ = ["ScannerSimulatorProcess", "SimulatorError"]
 
 
-class ScannerSimulatorProcess(SimulatorProcess):
+class ScannerSimulatorProcess(PtySimulatorProcess):
     name = "scanner"
 
     def __init__(self, link: str | None = None, codes: Sequence[str] = (), interval_s: float = 5.0,
                  suffix: str = "\\r\\n", args: Sequence[str] = (), python: str = sys.executable,
                  env: dict[str, str] | None = None) -> None:
         extra = [a for code in codes for a in ("--code", code)]
-        extra += ["--interval", str(interval_s), "--suffix", suffix] + (["--link", link] if link else [])
-        super().__init__(list(args) + extra, python, env)
-        self.link = link
-        self.pty_path = ""
-
-    @property
-    def path(self) -> str:
-        return self.link or self.pty_path
-
-    def ready(self, line: str) -> None:
-        if not line.startswith("PTY "):
-            raise SimulatorError(f"kiosk sim scanner did not start (said {line!r})")
-        self.pty_path = line[4:].strip()
-        if self.link:
-            self.read_line(15.0)  # "LINK <path>"
+        extra += ["--interval", str(interval_s), "--suffix", suffix]
+        super().__init__(list(args) + extra, link, python, env)
 
     def scan(self, text: str) -> None:
         self.send(f"scan {text}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from kiosk.stack.idcard_sim import SimulatorError, SimulatorProcess
+from kiosk.stack.sim_process import SimulatorError, SimulatorProcess
 
 READER_OF_PORT = {35963: "Virtual PCD 00 00", 35964: "Virtual PCD 00 01"}
 

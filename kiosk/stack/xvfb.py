@@ -6,6 +6,8 @@ import select
 import shutil
 import subprocess
 
+from kiosk.stack.process import terminate
+
 
 class XvfbError(RuntimeError):
     pass
@@ -51,13 +53,8 @@ class Xvfb:
         return env
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            terminate(self.proc, grace_s=5)
         self.proc = None
 
     def __enter__(self) -> "Xvfb":

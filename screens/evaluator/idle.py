@@ -1,7 +1,7 @@
 """The evaluator's idle screen: which window this is and who serves at it.
 
-Until a staff member signs in (staff card or PIN, built with the evaluator journeys) it
-asks for a sign-in rather than showing a made-up name.
+Until a staff member signs in (staff card or staff number + PIN) it asks for a sign-in
+rather than showing a made-up name; 暂停服务 is shown as a red banner while paused.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from screens.evaluator.staffbar import StaffBar  # noqa: F401  (used in the kv file)
+
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
@@ -20,6 +22,7 @@ class EvaluatorIdleScreen(Screen):
     staff_no = StringProperty("")
     staff_line = StringProperty("")
     staff_no_line = StringProperty("")
+    photo = StringProperty("")  # a cached photo file, or '' for the silhouette
     paused = BooleanProperty(False)
 
     def __init__(self, **kwargs):
@@ -28,6 +31,14 @@ class EvaluatorIdleScreen(Screen):
         app.bind(lang=self._refresh)
         self.bind(staff_name=self._refresh, staff_no=self._refresh)
         self._refresh()
+
+    def show_state(self, controller) -> None:
+        staff = controller.service.staff
+        self.staff_name = staff.name if staff else ""
+        self.staff_no = staff.staff_no if staff else ""
+        path = controller.staff.photo_path(staff) if staff else None
+        self.photo = str(path) if path else ""
+        self.paused = controller.service.paused
 
     def _refresh(self, *_args) -> None:
         app = App.get_running_app()

@@ -27,6 +27,8 @@ class MaintenanceScreen(KioskScreen):
         self.refresh()
 
     def refresh(self) -> None:
+        if not self.app_running:
+            return
         app = self.app
         cfg = app.kiosk_config
         self.info_text = "    ".join([

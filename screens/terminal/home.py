@@ -26,6 +26,8 @@ class HomeScreen(KioskScreen):
         Clock.schedule_once(lambda _dt: self.rebuild_tiles(), -1)  # before the first frame is drawn
 
     def rebuild_tiles(self) -> None:
+        if not self.app_running:
+            return
         app = self.app
         grid = self.ids.tiles
         grid.clear_widgets()

@@ -111,9 +111,10 @@ port = "{printer_sim.port}"
     assert row["state"] == "fault" and row["reason"] == "paper_out"
 
 
-def test_server_link_is_probed(tmp_path):
+def test_server_link_and_reporting_are_shown(tmp_path):
     path = _config(tmp_path, "[server]\nurl = \"http://127.0.0.1:9\"\nrequired = true\n")
     out = _doctor(path, "--json")
     assert out.returncode == 1
     rows = {r["device"]: r for r in json.loads(out.stdout)}
     assert rows["server"]["reason"] == "server_unreachable"
+    assert rows["reporting"]["link"].startswith("0 pending, last upload -")

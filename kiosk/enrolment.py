@@ -1,0 +1,100 @@
+"""Enrolment: swap the one-time code from the dashboard for this device's token, and keep it safe.
+
+The token is the device's only credential, so it is written with 0600 permissions (never
+world-readable, even for a moment: the file is created with that mode, not chmod-ed after),
+atomically (a power cut leaves the old file or the new one, never half a token) and bound to
+the server URL it came from. A revoked token is moved aside rather than deleted so that a
+technician can see what happened, and so the next start does not keep trying it.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.server_link import LinkDown, ServerLink
+
+TOKEN_FILE = "server_token.json"
+REVOKED_FILE = "server_token.revoked.json"
+
+
+class EnrolmentError(Exception):
+    """Enrolment did not give a token; ``reason`` is a Health reason key."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    device_id: str
+    token: str
+    server_url: str
+
+    def __repr__(self) -> str:  # never print the token in a log line or a traceback
+        return f"Credentials(device_id={self.device_id!r}, server_url={self.server_url!r}, token=***)"
+
+
+class TokenStore:
+    """The token file in the kiosk's data directory."""
+
+    def __init__(self, data_dir: str | Path) -> None:
+        self.dir = Path(data_dir)
+        self.path = self.dir / TOKEN_FILE
+
+    def load(self, server_url: str) -> Credentials | None:
+        """The stored credentials for ``server_url``; ``None`` if absent, unreadable or for another server."""
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            creds = Credentials(str(data["device_id"]), str(data["token"]), str(data["server_url"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return creds if creds.server_url == server_url.rstrip("/") and creds.token else None
+
+    def save(self, creds: Credentials) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"device_id": creds.device_id, "token": creds.token, "server_url": creds.server_url}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        _fsync_dir(self.dir)
+
+    def mark_revoked(self) -> None:
+        """Keep the refused token for the record but stop using it."""
+        try:
+            os.replace(self.path, self.dir / REVOKED_FILE)
+        except FileNotFoundError:
+            pass
+
+
+def enrol(link: ServerLink, code: str) -> Credentials:
+    """POST the one-time code; the answer's token authenticates everything afterwards."""
+    if not code.strip():
+        raise EnrolmentError("not_enrolled", "no enrol_code in the [server] config")
+    try:
+        reply = link.post("/devices/enrol", {"code": code.strip()}, auth=False)
+    except LinkDown as exc:
+        raise EnrolmentError(exc.reason, exc.detail) from None
+    if reply.ok and isinstance(reply.body, dict) and reply.body.get("token") and reply.body.get("device_id"):
+        return Credentials(str(reply.body["device_id"]), str(reply.body["token"]), link.base_url)
+    if 400 <= reply.status < 500:
+        raise EnrolmentError("enrolment_refused", f"HTTP {reply.status}: {reply.error_text()}")
+    raise EnrolmentError("server_error", f"HTTP {reply.status}: {reply.error_text()}")
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,228 @@
+"""Wires the evaluator role: window state, local API, staff card, screen flow, hours.
+
+``install(app)`` is the one hook :class:`screens.app.KioskApp` calls in ``on_start`` for the
+evaluator role. Everything that decides (rules, state, HTTP) is in ``kiosk``; this module
+only moves the screens to follow :class:`kiosk.evaluator.EvaluatorService`, on the UI
+thread (service listeners fire on the API or card thread and re-schedule here).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+
+from kiosk.evaluator import EvaluatorService
+from kiosk.events import SessionWiped
+from kiosk.config import EvaluatorConfig
+from kiosk.rating import Context, Level, RatingLedger, RatingRecord, RatingRefused, RatingRules, current_reason_list
+from kiosk.screen_hours import logout_due, screen_state
+from kiosk.staff import STAFF_FILE, AttemptLimiter, StaffDirectory, StaffMember
+
+log = logging.getLogger(__name__)
+
+RATING_SCREENS = ("evaluator_rating", "evaluator_reasons")
+TICK_S = 0.5
+
+
+class EvaluatorController:
+    def __init__(self, app) -> None:
+        self.app = app
+        cfg = app.kiosk_config
+        self.settings: EvaluatorConfig = cfg.evaluator or EvaluatorConfig()
+        data_dir = Path(cfg.paths.data_dir)
+        self.data_dir = data_dir
+        self.staff = StaffDirectory(self.settings.staff_file or data_dir / STAFF_FILE,
+                                    seed_sample=self.settings.sample_staff)
+        self.pin_limiter = AttemptLimiter()
+        self.reasons = current_reason_list(data_dir)
+        ledger = RatingLedger(Context(cfg.device.id, cfg.device.region_code, cfg.device.window),
+                              self.reasons, RatingRules(self.settings.min_interval_s, self.settings.invite_timeout_s))
+        self.service = EvaluatorService(ledger, self._persist, require_staff=self.settings.require_staff)
+        self.service.subscribe(lambda kind: Clock.schedule_once(lambda _dt: self.sync(kind), 0))
+        self.last_record: RatingRecord | None = None
+        self.signed_in_at: dt.datetime | None = None
+        self.woken_until: dt.datetime | None = None
+        self.last_activity = time.monotonic()
+        self.screen_state = "awake"
+        self.stopped = False
+        self.api = None
+        self.card_watcher = None
+        self._events = []
+
+    # ----- life cycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        api_cfg = self.settings.api
+        if api_cfg is not None and api_cfg.enabled:
+            from kiosk.window_api import WindowApi
+
+            try:
+                self.api = WindowApi(self.service, api_cfg.token, api_cfg.port, self.app.lang).start()
+            except OSError as exc:
+                log.error("window API could not listen on 127.0.0.1:%d: %s", api_cfg.port, exc)
+        staffcard = self.app.kiosk_config.devices.staffcard
+        if staffcard is not None:
+            threading.Thread(target=self._start_card_watcher, args=(staffcard,), daemon=True,
+                             name="staffcard-start").start()
+        self._events.append(Clock.schedule_interval(self._tick, TICK_S))
+        Window.bind(on_touch_down=self._on_touch)
+        self.app.bind(on_stop=lambda *_: self.stop())
+        # the app's idle wipe sends everything home; come back to the case or the open invitation
+        self.app.bus.subscribe(SessionWiped, lambda _e: Clock.schedule_once(lambda _dt: self.sync("wipe"), 0.05))
+
+    def _start_card_watcher(self, staffcard) -> None:
+        try:
+            from drivers.smartcard.watcher import staffcard_watcher
+
+            watcher = staffcard_watcher(lambda uid: Clock.schedule_once(lambda _dt: self.card(uid), 0),
+                                        reader=staffcard.reader, poll_interval_s=staffcard.poll_interval_s)
+            watcher.start()
+            self.card_watcher = watcher
+        except Exception:  # pyscard missing or broken: PIN sign-in still works
+            log.exception("staff card reader not available")
+
+    def stop(self) -> None:
+        self.stopped = True
+        for event in self._events:
+            event.cancel()
+        self._events.clear()
+        Window.unbind(on_touch_down=self._on_touch)
+        if self.api is not None:
+            self.api.stop()
+            self.api = None
+        if self.card_watcher is not None:
+            self.card_watcher.stop()
+            self.card_watcher = None
+
+    # ----- rating -----------------------------------------------------------------------------------
+    def _persist(self, record: RatingRecord) -> None:
+        """Durable before anything else: the outbox has the rating when this returns."""
+        self.app.record("rating", record.payload())
+
+    def submit(self, level: Level, reasons: tuple[str, ...] = ()) -> bool:
+        """Called by the rating screens; shows the thank-you screen only after the record is stored."""
+        try:
+            self.last_record = self.service.submit(level, reasons)
+        except RatingRefused as exc:
+            self.app.show_toast(self.app.tr(f"evaluator.refused.{exc.reason}"))
+            return False
+        except Exception:
+            log.exception("rating could not be stored")
+            self.app.show_toast(self.app.tr("evaluator.refused.not_recorded"))
+            return False
+        self.app.show("evaluator_thanks")
+        return True
+
+    def invite_by_staff(self) -> None:
+        try:
+            self.service.invite("staff", consultation=self.service.case is None)
+        except RatingRefused as exc:
+            self.app.show_toast(self.app.tr(f"evaluator.refused.{exc.reason}"))
+
+    # ----- staff ----------------------------------------------------------------------------------------
+    def card(self, uid: str) -> None:
+        if self.stopped:
+            return
+        member = self.staff.by_card(uid)
+        if member is None:
+            self.app.show_toast(self.app.tr("evaluator.ui.unknown_card"))
+            return
+        current = self.service.staff
+        if current is not None and current.staff_no == member.staff_no:
+            self.logout()
+        else:
+            self.login(member)
+
+    def login(self, member: StaffMember) -> None:
+        self.signed_in_at = dt.datetime.now()
+        self.service.login(member)
+        self.app.show_toast(self.app.tr("evaluator.ui.signed_in", name=member.name))
+
+    def logout(self, reason: str = "request") -> None:
+        self.service.logout(reason)
+        self.signed_in_at = None
+        self.app.show_toast(self.app.tr("evaluator.ui.signed_out"))
+
+    # ----- screen flow ----------------------------------------------------------------------------------
+    def state_screen(self) -> str:
+        return "evaluator_serving" if self.service.case is not None and not self.service.paused else "home"
+
+    def sync(self, kind: str = "") -> None:
+        """Bring the screen in line with the service (UI thread)."""
+        if self.stopped:
+            return
+        self._navigate(kind)
+        for screen in self.app.manager.screens:
+            for widget in screen.walk(restrict=True):
+                if hasattr(widget, "show_state"):
+                    widget.show_state(self)
+
+    def _navigate(self, kind: str) -> None:
+        app, service = self.app, self.service
+        current = app.manager.current
+        if kind in ("case", "invite"):
+            self.wake()
+        if service.invitation is not None:
+            if current not in RATING_SCREENS:
+                app.show("evaluator_rating")
+            return
+        if current in RATING_SCREENS or current in ("home", "evaluator_serving"):
+            target = self.state_screen()
+            if current != target:
+                app.show(target)
+        elif current == "evaluator_login" and service.staff is not None:
+            app.show(self.state_screen())
+
+    def after_thanks(self) -> None:
+        if not self.stopped and self.app.manager.current == "evaluator_thanks":
+            self.app.show(self.state_screen())
+
+    # ----- hours ------------------------------------------------------------------------------------------
+    def wake(self) -> None:
+        """A touch or a new case: awake now, and for ``dim_after_s`` even outside the hours."""
+        self.last_activity = time.monotonic()
+        self.woken_until = dt.datetime.now() + dt.timedelta(seconds=self.settings.dim_after_s)
+        if self.screen_state != "awake":
+            self._apply_state("awake")
+
+    def _on_touch(self, *_args) -> bool:
+        # while dimmed or asleep the Dimmer layer swallows the touch and calls wake()
+        if self.screen_state == "awake":
+            self.last_activity = time.monotonic()
+        return False
+
+    def _apply_state(self, state: str) -> None:
+        from screens.widgets.dimmer import apply_screen_state
+
+        self.screen_state = state
+        apply_screen_state(self.app, state, on_wake=self.wake)
+
+    def _tick(self, *_args) -> None:
+        self.service.expire_due()
+        now = dt.datetime.now()
+        if self.signed_in_at is not None and logout_due(self.signed_in_at, now, self.settings.logout_at):
+            self.logout("end_of_day")
+        woken = self.woken_until is not None and now < self.woken_until
+        busy = self.service.invitation is not None or self.app.manager.current in RATING_SCREENS
+        idle_s = time.monotonic() - self.last_activity
+        state = "awake" if busy else screen_state(now, idle_s, self.settings.wake_at, self.settings.sleep_at,
+                                                  self.settings.dim_after_s, woken)
+        if state != self.screen_state:
+            self._apply_state(state)
+
+
+def install(app) -> EvaluatorController:
+    """The hook called from ``KioskApp.on_start`` for the evaluator role."""
+    controller = EvaluatorController(app)
+    app.evaluator = controller
+    controller.start()
+    Clock.schedule_once(lambda _dt: controller.sync(), 0)
+    return controller
+
+
+def controller_of(app) -> EvaluatorController:
+    return app.evaluator

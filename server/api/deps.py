@@ -1,0 +1,55 @@
+"""Typed dependencies that keep the device routes short: the app context and the calling device."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from server import security
+from server.context import AppContext
+from server.services import enrolment
+
+
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+Ctx = Annotated[AppContext, Depends(get_ctx)]
+
+
+@dataclass(frozen=True)
+class DeviceIdentity:
+    """The authenticated caller; routes only ever act on this device (tokens see nothing else)."""
+
+    id: str
+    type: str
+
+
+def current_device(request: Request, ctx: Ctx) -> DeviceIdentity:
+    """Check the bearer token, then the device's rate limit (429 with ``Retry-After``)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    token = token.strip()
+    with ctx.reading() as session:
+        found = enrolment.device_for_token(session, token)
+    identity = DeviceIdentity(*found) if found else None
+    if identity is None:
+        raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+    wait = ctx.device_limiter.take(security.digest(token))
+    if wait > 0:
+        ctx.counters.add("kiosk_rate_limited_total")
+        raise HTTPException(429, "too many requests from this device",
+                            headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+    return identity
+
+
+CurrentDevice = Annotated[DeviceIdentity, Depends(current_device)]
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """True when the device already holds this version (``If-None-Match``)."""
+    sent = request.headers.get("if-none-match", "")
+    return any(tag.strip() in (etag, "*", "W/" + etag) for tag in sent.split(",")) if sent else False

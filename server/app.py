@@ -1,0 +1,90 @@
+"""The app factory: ``create_app(settings)`` builds one stateless server instance.
+
+Nothing happens at import time; the engine, limiters and the background sweeper belong to the
+app built here, so tests and the benchmark can run several apps in one process.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from server import metrics
+from server.api import devices, events
+from server.context import AppContext
+from server.dashboard import routes as dashboard
+from server.models import utcnow
+from server.services import status
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+
+
+def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI:
+    ctx = context or AppContext.build(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweeper(ctx)) if settings.sweep_every_s > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if context is None:
+                ctx.engine.dispose()
+
+    app = FastAPI(
+        title="政务服务终端管理平台 / Kiosk management server", version=VERSION, lifespan=lifespan,
+        description="Device API (/api/v1) and dashboard. The wire format is defined by the JSON Schemas in server/schemas/.",
+    )
+    app.state.ctx = ctx
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="kiosk_session",
+                       max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)
+    app.include_router(devices.router)
+    app.include_router(events.router)
+    dashboard.install(app)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        """Liveness and database reachability, for load balancers."""
+        with ctx.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok", "version": VERSION}
+
+    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    def get_metrics() -> PlainTextResponse:
+        """Prometheus text exposition format."""
+        with ctx.reading() as session:
+            body = metrics.render(ctx.counters, session)
+        return PlainTextResponse(body, media_type="text/plain; version=0.0.4")
+
+    return app
+
+
+def sweep_once(ctx: AppContext) -> list[str]:
+    """Mark silent devices offline now; used by the background task, the CLI and tests."""
+    with ctx.transaction() as session:
+        return status.sweep(session, utcnow(), ctx.settings.offline_after_s, ctx.settings.flap_window_s)
+
+
+async def _sweeper(ctx: AppContext) -> None:
+    """Run ``sweep_once`` periodically; an error is logged and the next round tries again."""
+    while True:
+        await asyncio.sleep(ctx.settings.sweep_every_s)
+        try:
+            flipped = await run_in_threadpool(sweep_once, ctx)
+            if flipped:
+                log.info("marked %d device(s) offline", len(flipped))
+        except Exception:  # noqa: BLE001 - the sweeper must survive a database hiccup
+            log.exception("offline sweep failed")

@@ -1,0 +1,1 @@
+"""The server-rendered dashboard (Chinese, with English labels where cheap)."""

@@ -1,0 +1,65 @@
+"""Engine and session factory for SQLite and PostgreSQL.
+
+SQLite gets WAL mode, a busy timeout and foreign keys on every connection: WAL lets the
+dashboard read while a batch is being ingested, the busy timeout turns short write
+contention into waiting instead of "database is locked", and SQLite enforces foreign keys
+only when asked. Transactions start with ``BEGIN IMMEDIATE``: a deferred transaction that
+reads and then writes fails at once (SQLITE_BUSY, no waiting) when another writer committed
+in between, which concurrent heartbeats and batches would hit all the time. PostgreSQL needs nothing special; the pool is sized for a small replica.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for ``url``; the SQLite file's folder is created when missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook issue BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoint; safe with WAL
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    # Read-only units of work (``reading`` below) keep a plain BEGIN: they never upgrade to a
+    # write, and WAL lets them run beside the writer instead of queueing for its lock.
+    read_only = connection.get_execution_options().get("kiosk_read_only", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    # expire_on_commit=False: routes read attributes after commit to build their answer.
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine.execution_options(kiosk_read_only=True), expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,11 @@
+"""Database models. Importing this package registers every table on ``Base.metadata``."""
+from server.models.base import Base, UTCDateTime, utcnow
+from server.models.content import ContentDocument
+from server.models.fleet import Device, DeviceToken, EnrolCode, Site
+from server.models.activity import Command, Event, Fault, StatusTransition, UsageRecord
+from server.models.people import AuditEntry, User
+
+__all__ = [
+    "AuditEntry", "Base", "Command", "ContentDocument", "Device", "DeviceToken", "EnrolCode", "Event",
+    "Fault", "Site", "StatusTransition", "UTCDateTime", "UsageRecord", "User", "utcnow",
+]

@@ -1,0 +1,105 @@
+"""Server settings: environment variables, an optional TOML file, and start-up checks.
+
+Settings are read once by the CLI (or a test) and passed down to the app factory, so nothing
+reads the environment at import time and several differently configured apps can live in one
+test process. Environment variables (``KIOSK_SERVER_*`` and the conventional ``DATABASE_URL``)
+override the TOML file, which overrides the defaults: an operator can keep the file in
+configuration management and still override one value for a migration run.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "dev-secret", "secret", "please-change-this-secret"})
+DEV_SECRET = "dev-secret"
+DEFAULT_SQLITE_PATH = Path("var/server/server.db")
+
+
+class Settings(BaseSettings):
+    """Everything the server needs to start; see ``config/server.example.toml`` for comments."""
+
+    model_config = SettingsConfigDict(env_prefix="KIOSK_SERVER_", extra="forbid", populate_by_name=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DATABASE_URL", "KIOSK_SERVER_DATABASE_URL", "database_url"),
+    )
+    secret_key: str = DEV_SECRET
+    # Device protocol limits.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_batch_events: int = Field(default=1000, ge=1)
+    device_rate_per_s: float = Field(default=50.0, gt=0)
+    device_burst: int = Field(default=200, ge=1)
+    # Fleet behaviour.
+    heartbeat_interval_s: int = Field(default=60, ge=5)
+    offline_after_s: int = Field(default=180, ge=10)
+    sweep_every_s: float = Field(default=30.0, ge=0)  # 0 disables the background sweeper
+    flap_window_s: int = Field(default=300, ge=0)
+    enrol_code_ttl_h: int = Field(default=72, ge=1)
+    # Dashboard.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_s: int = Field(default=300, ge=1)
+    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    secure_cookies: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _default_sqlite(cls, value: str) -> str:
+        return value or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> "Settings":
+        """A forgotten secret outside development would let anyone forge dashboard sessions."""
+        if self.environment != "development" and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("secret_key: a real secret is required outside development (set KIOSK_SERVER_SECRET_KEY)")
+        if self.environment != "development" and len(self.secret_key) < 16:
+            raise ValueError("secret_key: must be at least 16 characters outside development")
+        if self.offline_after_s <= self.heartbeat_interval_s:
+            raise ValueError("offline_after_s: must be longer than heartbeat_interval_s")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:
+    """Read ``config`` (a TOML file whose ``[server]`` table holds the settings) and the environment.
+
+    Errors name the file and the key, e.g. ``server.toml: server.secret_key: ...``.
+    Precedence: explicit ``overrides`` > environment > file > defaults, so an operator keeps the
+    file in configuration management and still overrides one value for a single run.
+    """
+    if config is None:
+        return Settings(**overrides)
+    path = Path(config)
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    values = {k: v for k, v in dict(data.get("server", data)).items() if not _in_environment(k)}
+    try:
+        return Settings(**{**values, **overrides})
+    except ValueError as exc:
+        raise SystemExit(f"{path}: {_format_error(exc)}") from None
+
+
+def _in_environment(field: str) -> bool:
+    names = {f"KIOSK_SERVER_{field.upper()}"} | ({"DATABASE_URL"} if field == "database_url" else set())
+    return any(name in os.environ for name in names)
+
+
+def _format_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc)
+    parts = []
+    for err in errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        parts.append(f"server.{loc}: {err['msg']}" if loc else err["msg"])
+    return "; ".join(parts)
