@@ -29,6 +29,7 @@ from kiosk.config import KioskConfig
 from kiosk.events import EventBus, SessionWiped
 from kiosk.i18n import format_datetime, translate
 from kiosk.logs import setup_logging
+from kiosk.lock_state import LockState
 from kiosk.session import Session
 from screens.screenshot import save_window_png
 from screens.theme import ELDERLY_SCALE, HIGH_CONTRAST, STANDARD, Palette, register_cjk_font, rgba
@@ -69,6 +70,7 @@ class KioskApp(App):
         self.exit_code = 0
         self.bus = EventBus()
         self.session = Session(self.bus, config.ui.idle_timeout_s)
+        self.lock_state = LockState(config.paths.data_dir)
         self.bus.subscribe(SessionWiped, lambda e: Clock.schedule_once(lambda _dt: self.go_home(), 0))
         self._clock_events: list = []
         self._checks_running = threading.Lock()
@@ -107,6 +109,8 @@ class KioskApp(App):
         corner.window_s = cfg.maintenance.corner_window_s
         corner.bind(on_gesture=lambda *_: self.open_maintenance())
         self.manager.current = self.home_screen_name
+        if self.lock_state.locked:
+            Clock.schedule_once(lambda _dt: self.go_home(), 0)
         return root
 
     def _role_screens(self):
@@ -122,6 +126,7 @@ class KioskApp(App):
     LAZY_SCREENS = {
         "maintenance_pin": "screens.maintenance.pin:PinScreen",
         "maintenance": "screens.maintenance.panel:MaintenanceScreen",
+        "locked": "screens.locked:LockedScreen",
         "evaluator_serving": "screens.evaluator.serving:EvaluatorServingScreen",
         "evaluator_rating": "screens.evaluator.rating:EvaluatorRatingScreen",
         "evaluator_reasons": "screens.evaluator.reasons:EvaluatorReasonsScreen",
@@ -203,8 +208,22 @@ class KioskApp(App):
 
     # ----- navigation -----------------------------------------------------------------
     def go_home(self) -> None:
-        if self.manager.current != self.home_screen_name:
+        """Home, or the out-of-service screen while the device is locked."""
+        if self.lock_state.locked:
+            self.show("locked")
+        elif self.manager.current != self.home_screen_name:
             self.manager.current = self.home_screen_name
+
+    def set_locked(self, locked: bool, message: str = "") -> None:
+        if locked:
+            self.lock_state.lock(message)
+            self.session.wipe("locked")
+            log.info("device locked remotely")
+        else:
+            self.lock_state.unlock()
+            log.info("device unlocked remotely")
+        if self.manager.current in (self.home_screen_name, "locked"):
+            self.go_home()
 
     def finish_session(self, reason: str = "finished") -> None:
         self.session.wipe(reason)
@@ -249,9 +268,10 @@ class KioskApp(App):
             return self.reporting
 
     def _screen_for_commands(self) -> str:
-        """The home screen with nobody identified counts as idle: safe for a remote screenshot."""
+        """Home or locked with nobody identified counts as idle: safe for a remote screenshot."""
         current = self.manager.current
-        return "idle" if current == self.home_screen_name and self.session.identity is None else current
+        idle = current in (self.home_screen_name, "locked") and self.session.identity is None
+        return "idle" if idle else current
 
     def _register_commands(self, reporting) -> None:
         """Remote commands this app carries out; the others are acknowledged as not supported."""
@@ -279,8 +299,25 @@ class KioskApp(App):
             path = Path(self.kiosk_config.paths.data_dir) / "screenshots" / f"remote-{command.id}.png"
             return on_ui_thread(lambda: CommandResult.ok(saved=str(save_window_png(path))))
 
+        def lock(command):
+            def apply():
+                self.set_locked(True, command.args.message)
+                return CommandResult.ok()
+
+            return on_ui_thread(apply)
+
+        def unlock(_command):
+            def apply():
+                self.set_locked(False)
+                return CommandResult.ok()
+
+            return on_ui_thread(apply)
+
         reporting.register_command("restart_app", restart)
+        reporting.register_command("reload_config", restart)  # the UI reads its config file when it starts
         reporting.register_command("screenshot", screenshot)
+        reporting.register_command("lock", lock)
+        reporting.register_command("unlock", unlock)
 
     def _start_reporting(self) -> None:
         """Start heartbeats and delivery off the UI thread (imports HTTP libraries)."""
