@@ -87,7 +87,11 @@ class DemoStack:
         from kiosk.server_link import ServerLink
 
         assert self.server is not None and config.server is not None
-        code = self.server.enrol_code(device_type=config.role)
+        device = config.device
+        args = ["enrol-code", "--type", config.role, "--location", device.location or device.name]
+        if device.window:
+            args += ["--window", device.window]
+        code = self.server.cli(*args).strip().splitlines()[-1].strip()
         link = ServerLink(config.server)
         try:
             TokenStore(config.paths.data_dir).save(enrol(link, code))
