@@ -259,10 +259,11 @@ class EvaluatorConfig(StrictModel):
     voice: bool = Field(default=True, description="spoken invitation (espeak-ng) when a speaker is usable")
     staff_file: Path | None = Field(default=None, description="staff directory JSON; default DATA_DIR/staff.json")
     sample_staff: bool = Field(default=False, description="seed fictitious demo staff when there is no directory")
-    wake_at: str = Field(default="07:30", pattern=_HHMM_RE, description="screen on from (local time)")
+    wake_at: str = Field(default="07:30", pattern=_HHMM_RE, description="screen on from (local time); = sleep_at: always")
     sleep_at: str = Field(default="19:00", pattern=_HHMM_RE, description="screen dark from (local time)")
     dim_after_s: float = Field(default=300, ge=10, le=86400, description="dim when idle this long while awake")
-    logout_at: str | None = Field(default="18:30", pattern=_HHMM_RE, description="end of day: staff signed out")
+    logout_at: str = Field(default="18:30", pattern=r"^(|([01]\d|2[0-3]):[0-5]\d)$",
+                           description="end of day: staff signed out; empty = never")
 
 
 class KioskConfig(StrictModel):

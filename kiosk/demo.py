@@ -114,6 +114,7 @@ class DemoStack:
                 self._enrol(config)
         for role in ("terminal", "evaluator"):
             self._start_ui(role)
+        self._start_window_system()
 
     def _start_server(self) -> None:
         """Migrate, seed the sample halls, make a demo admin, then serve on the configured port."""
@@ -132,6 +133,16 @@ class DemoStack:
         command = [sys.executable, "-m", "kiosk.cli", "run", "--config", str(self.config_path), "--section", role,
                    "--screenshot-dir", str(self.screenshot_dir)]
         process = ManagedProcess(role, command, env=self._env(), log_path=self.settings.data_dir / f"{role}.out")
+        self.processes.append(process.start())
+
+    def _start_window_system(self) -> None:
+        """A simulated queue system that starts cases at the evaluator and invites ratings."""
+        evaluator = self.evaluator.evaluator
+        if evaluator is None or evaluator.api is None or not evaluator.api.enabled:
+            return
+        command = [sys.executable, "-m", "kiosk.cli", "sim", "window", "--port", str(evaluator.api.port),
+                   "--token", evaluator.api.token, "play", "--handle-s", "15", "--pause-s", "10"]
+        process = ManagedProcess("window-system", command, log_path=self.settings.data_dir / "window-system.out")
         self.processes.append(process.start())
 
     def check(self) -> list[str]:

@@ -307,7 +307,7 @@ class RatingLedger:
     """
 
     def __init__(self, context: Context, reasons: ReasonList, rules: RatingRules = RatingRules(), *,
-                 clock: Callable[[], float] = time.monotonic,
+                 rated_file: Path | None = None, clock: Callable[[], float] = time.monotonic,
                  wall: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         self.context = context
         self.reasons = reasons
@@ -316,6 +316,28 @@ class RatingLedger:
         self._wall = wall
         self._lock = threading.RLock()
         self._state = _State()
+        # rated case numbers survive a restart of the app (a case number is not personal data)
+        self._rated_file = rated_file
+        self._load_rated()
+
+    def _load_rated(self) -> None:
+        if self._rated_file is None:
+            return
+        try:
+            raw = json.loads(self._rated_file.read_text(encoding="utf-8"))
+            items = [(str(no), str(rid)) for no, rid in raw["rated"]][-self.rules.remember_cases:]
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # a damaged file: start empty rather than refuse to rate
+        self._state.rated_cases = OrderedDict(items)
+
+    def _save_rated(self) -> None:
+        if self._rated_file is not None:
+            try:
+                _write_json_atomic(self._rated_file, {"rated": list(self._state.rated_cases.items())})
+            except OSError:
+                pass  # the rating itself is in the outbox; only the restart guard is weaker
 
     # -- context -------------------------------------------------------------------------------
     def set_staff(self, staff_no: str) -> None:
@@ -402,3 +424,4 @@ class RatingLedger:
             state.rated_cases[record.case.case_no] = record.id
             while len(state.rated_cases) > self.rules.remember_cases:
                 state.rated_cases.popitem(last=False)
+            self._save_rated()

@@ -32,8 +32,8 @@ def screen_state(now: dt.datetime, idle_s: float, wake_at: str, sleep_at: str, d
 
 
 def logout_due(signed_in_at: dt.datetime, now: dt.datetime, logout_at: str | None) -> bool:
-    """True once the configured end of day has passed since the staff member signed in."""
-    if logout_at is None:
+    """True once the configured end of day has passed since the staff member signed in ("" = never)."""
+    if not logout_at:
         return False
     hours, minutes = (int(p) for p in logout_at.split(":"))
     cutoff = signed_in_at.replace(hour=hours, minute=minutes, second=0, microsecond=0)

@@ -118,6 +118,8 @@ def play(client: WindowClient, cases: int, handle_s: float, pause_s: float, out=
             print(f"result: {result['state']} {result.get('level') or ''}", file=out, flush=True)
         except WindowApiError as exc:
             print(f"refused: {exc}", file=out, flush=True)
+        except OSError as exc:  # the evaluator is (re)starting: a queue system keeps trying
+            print(f"evaluator not reachable ({exc}); retrying", file=out, flush=True)
         time.sleep(pause_s)
     return 0
 

@@ -77,6 +77,7 @@ class KioskApp(App):
         self.reporting = None  # kiosk.reporting.Reporting, built after the first frame
         self._reporting_lock = threading.Lock()
         self._stopped = False
+        self._toast_event = None
 
     # ----- helpers used from kv -------------------------------------------------
     def tr(self, key: str, *_bindings, **values) -> str:
@@ -176,6 +177,8 @@ class KioskApp(App):
         for event in self._clock_events:
             event.cancel()
         self._clock_events.clear()
+        if self._toast_event is not None:
+            self._toast_event.cancel()
         if self.reporting is not None:
             self.reporting.stop()
             self.reporting = None
@@ -252,7 +255,9 @@ class KioskApp(App):
 
     def show_toast(self, text: str, seconds: float = 4.0) -> None:
         self.toast_text = text
-        Clock.schedule_once(lambda _dt: setattr(self, "toast_text", "") if self.toast_text == text else None, seconds)
+        if self._toast_event is not None:
+            self._toast_event.cancel()
+        self._toast_event = Clock.schedule_once(lambda _dt: setattr(self, "toast_text", ""), seconds)
 
     # ----- reporting to the management server ------------------------------------------
     def _ensure_reporting(self):

@@ -51,6 +51,8 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
     """Every evaluator screen (issue 10), with fictitious sample staff and cases."""
     from kiosk.rating import Case, Level
 
+    case_numbers: list[str] = []
+
     def signed_in(d):
         ev = d.app.evaluator
         ev.login(ev.staff.by_card("04A1B2C3"))
@@ -60,7 +62,8 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
 
     def with_case(d):
         ev = signed_in(d)
-        ev.service.start_case(Case("ZW202611230012", "居住证签注", "000105001", "11110105000105001000001", "张*"))
+        case_numbers.append(f"ZW2026112300{12 + len(case_numbers)}")  # scenarios share one data dir
+        ev.service.start_case(Case(case_numbers[-1], "居住证签注", "000105001", "11110105000105001000001", "张*"))
         d.pump(frames=3)
         return ev
 
@@ -98,8 +101,13 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
         d.app.toast_text = ""
 
     def dimmed(d):
+        import datetime as dt
+
         ev = signed_in(d)
-        ev._apply_state("asleep")
+        later = dt.datetime.now() + dt.timedelta(hours=2)  # service hours that have not begun yet
+        ev.settings = ev.settings.model_copy(update={"wake_at": f"{later:%H}:00", "sleep_at": f"{later:%H}:59"})
+        ev.woken_until = None
+        d.wait_for(lambda: ev.screen_state == "asleep", timeout=5)
 
     return [
         ("evaluator_idle_staff.png", "evaluator", signed_in),

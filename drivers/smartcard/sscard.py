@@ -24,6 +24,7 @@ from drivers.smartcard.errors import (
     ApplicationNotFound,
     CardDataError,
     FileNotFoundSW,
+    StatusWordError,
     status_word_error,
 )
 
@@ -83,8 +84,25 @@ def bcd_date(raw: bytes, what: str) -> dt.date:
         raise CardDataError(f"{what} is not a BCD YYYYMMDD date") from None
 
 
+SW_NO_CURRENT_EF = 0x6986
+
+
 def read_sscard(card: Transmitter, today: dt.date | None = None) -> Identity:
-    """Select the application and read the holder's identity; typed errors on failure."""
+    """Select the application and read the holder's identity; typed errors on failure.
+
+    A card that is reset while we read (re-seated, or a late power-up by the reader after
+    insertion) forgets its selected file and answers 69 86; the read is then done once more
+    from the start rather than reported as a card fault.
+    """
+    try:
+        return _read_sscard_once(card, today)
+    except StatusWordError as exc:
+        if exc.sw != SW_NO_CURRENT_EF:
+            raise
+    return _read_sscard_once(card, today)
+
+
+def _read_sscard_once(card: Transmitter, today: dt.date | None) -> Identity:
     try:
         exchange(card, select_aid(SSSE_AID), "select SSSE")
     except FileNotFoundSW as exc:

@@ -16,9 +16,9 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from kiosk.config import EvaluatorConfig
 from kiosk.evaluator import EvaluatorService
 from kiosk.events import SessionWiped
-from kiosk.config import EvaluatorConfig
 from kiosk.rating import Context, Level, RatingLedger, RatingRecord, RatingRefused, RatingRules, current_reason_list
 from kiosk.screen_hours import logout_due, screen_state
 from kiosk.staff import STAFF_FILE, AttemptLimiter, StaffDirectory, StaffMember
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 RATING_SCREENS = ("evaluator_rating", "evaluator_reasons")
 TICK_S = 0.5
+RATED_CASES_FILE = "rated_cases.json"
 
 
 class EvaluatorController:
@@ -41,7 +42,8 @@ class EvaluatorController:
         self.pin_limiter = AttemptLimiter()
         self.reasons = current_reason_list(data_dir)
         ledger = RatingLedger(Context(cfg.device.id, cfg.device.region_code, cfg.device.window),
-                              self.reasons, RatingRules(self.settings.min_interval_s, self.settings.invite_timeout_s))
+                              self.reasons, RatingRules(self.settings.min_interval_s, self.settings.invite_timeout_s),
+                              rated_file=data_dir / RATED_CASES_FILE)
         self.service = EvaluatorService(ledger, self._persist, require_staff=self.settings.require_staff)
         self.service.subscribe(lambda kind: Clock.schedule_once(lambda _dt: self.sync(kind), 0))
         self.last_record: RatingRecord | None = None
@@ -50,6 +52,7 @@ class EvaluatorController:
         self.last_activity = time.monotonic()
         self.screen_state = "awake"
         self.stopped = False
+        self.service_days: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)  # set by the remote set_schedule command
         self.api = None
         self.card_watcher = None
         self._events = []
@@ -71,6 +74,7 @@ class EvaluatorController:
         self._events.append(Clock.schedule_interval(self._tick, TICK_S))
         Window.bind(on_touch_down=self._on_touch)
         self.app.bind(on_stop=lambda *_: self.stop())
+        self._events.append(Clock.schedule_interval(self._register_commands, 1.0))
         # the app's idle wipe sends everything home; come back to the case or the open invitation
         self.app.bus.subscribe(SessionWiped, lambda _e: Clock.schedule_once(lambda _dt: self.sync("wipe"), 0.05))
 
@@ -82,6 +86,8 @@ class EvaluatorController:
                                         reader=staffcard.reader, poll_interval_s=staffcard.poll_interval_s)
             watcher.start()
             self.card_watcher = watcher
+            if self.stopped:  # the app stopped while the reader was being opened
+                watcher.stop()
         except Exception:  # pyscard missing or broken: PIN sign-in still works
             log.exception("staff card reader not available")
 
@@ -97,6 +103,22 @@ class EvaluatorController:
         if self.card_watcher is not None:
             self.card_watcher.stop()
             self.card_watcher = None
+
+    def _register_commands(self, *_args) -> bool:
+        """Once reporting is up (it starts after the first frame): screen hours from the dashboard."""
+        if self.app.reporting is None:
+            return True  # keep polling
+        self.app.reporting.register_command("set_schedule", self._set_schedule)
+        return False
+
+    def _set_schedule(self, command):
+        """Remote ``set_schedule`` (reporter thread): new hours apply from the next tick."""
+        from kiosk.remote_commands import CommandResult
+
+        args = command.args
+        self.settings = self.settings.model_copy(update={"wake_at": args.on, "sleep_at": args.off})
+        self.service_days = tuple(args.days)
+        return CommandResult.ok(wake_at=args.on, sleep_at=args.off)
 
     # ----- rating -----------------------------------------------------------------------------------
     def _persist(self, record: RatingRecord) -> None:
@@ -208,9 +230,13 @@ class EvaluatorController:
             self.logout("end_of_day")
         woken = self.woken_until is not None and now < self.woken_until
         busy = self.service.invitation is not None or self.app.manager.current in RATING_SCREENS
-        idle_s = time.monotonic() - self.last_activity
-        state = "awake" if busy else screen_state(now, idle_s, self.settings.wake_at, self.settings.sleep_at,
-                                                  self.settings.dim_after_s, woken)
+        if busy:
+            state = "awake"
+        elif now.isoweekday() not in self.service_days:  # a closed day (remote set_schedule): dark unless woken
+            state = "awake" if woken else "asleep"
+        else:
+            state = screen_state(now, time.monotonic() - self.last_activity, self.settings.wake_at,
+                                 self.settings.sleep_at, self.settings.dim_after_s, woken)
         if state != self.screen_state:
             self._apply_state(state)
 

@@ -32,6 +32,22 @@ def start_client(data_dir: Path, server: MgmtServer, code: str) -> subprocess.Po
                              str(EVENTS)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def produced_now(data_dir: Path) -> int:
+    """The client's highest seq so far, read without writing (the client is still running)."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"file:{data_dir / 'outbox.sqlite3'}?mode=ro", uri=True, timeout=1)
+        try:
+            meta = db.execute("SELECT value FROM meta WHERE key = 'last_seq'").fetchone()
+            pending = db.execute("SELECT max(seq) FROM events").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+    return max(int(meta[0]) if meta else 0, pending or 0)
+
+
 def produced(data_dir: Path) -> int:
     with Outbox(data_dir / "outbox.sqlite3", "crash-client") as box:
         return box.last_seq()
@@ -43,7 +59,6 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path, mgmt
     code = mgmt_server.enrol_code()
     data_dir = tmp_path / "client"
     kills_while_producing = 0
-    rate = 1500.0  # events/s, refined from what each run achieved
     while kills_while_producing < KILLS:
         before = produced(data_dir) if data_dir.exists() else 0
         assert before < EVENTS, f"production finished after only {kills_while_producing} kills"
@@ -58,18 +73,18 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path, mgmt
             while not (data_dir / "server_token.json").exists() and time.monotonic() < deadline:
                 time.sleep(0.01)
         remaining_kills = KILLS - kills_while_producing
-        # Spread the kills over the production: each lands at a random instant of a window
-        # that on average uses half of this kill's share of the events still to make.
-        window = (EVENTS - before) / (rate * remaining_kills)
-        started = time.monotonic()
-        time.sleep(rng.uniform(0, window))
+        # Each kill lands at a random event count within this kill's share of what is left to
+        # make, whatever the machine's speed (a timed kill can miss on a fast or a slow day).
+        share = max(1, (EVENTS - before) // (remaining_kills + 1))
+        target = before + rng.randint(1, share)
+        deadline = time.monotonic() + 60
+        while produced_now(data_dir) < target and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(rng.uniform(0, 0.004))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc.stdout.close()
         proc.stderr.close()  # type: ignore[union-attr]
         after = produced(data_dir)
-        if after > before:
-            rate = max(200.0, (after - before) / max(time.monotonic() - started, 0.01))
         if after < EVENTS:
             kills_while_producing += 1
     final = start_client(data_dir, mgmt_server, code)

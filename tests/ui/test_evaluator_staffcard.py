@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_evaluator_rating import evaluator, ratings  # noqa: F401  (fixture and helper)
+from tests.ui.test_evaluator_rating import evaluator  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.ui, pytest.mark.pcsc]
 

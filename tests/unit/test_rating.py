@@ -159,3 +159,14 @@ def test_reason_list_parser_never_crashes(raw):
     except ReasonListError:
         return
     assert sum(r.free_text for r in parsed.reasons) == 1
+
+
+def test_rated_cases_survive_a_restart(tmp_path, clock):
+    path = tmp_path / "rated_cases.json"
+    first = RatingLedger(Context("TEST-E-1"), current_reason_list(), rated_file=path, clock=clock)
+    first.rate(first.invite(CASE), Level.SATISFIED, lambda r: None)
+    again = RatingLedger(Context("TEST-E-1"), current_reason_list(), rated_file=path, clock=clock)
+    with pytest.raises(RatingRefused, match="already_rated"):
+        again.invite(CASE)
+    path.write_text("not json", encoding="utf-8")
+    assert RatingLedger(Context("TEST-E-1"), current_reason_list(), rated_file=path).invite(CASE)

@@ -217,3 +217,24 @@ def test_voice_prompt_is_synthesised_once_and_cached(tmp_path):
     assert first is not None and first.read_bytes()[:4] == b"RIFF"
     mtime = first.stat().st_mtime_ns
     assert prompt_wav("请您对本次服务进行评价", tmp_path) == first and first.stat().st_mtime_ns == mtime
+
+
+def test_sim_window_plays_a_case_through_the_api(window):
+    import io
+    import time
+
+    from kiosk.window_sim import play
+
+    service, client, stored, _clock = window
+    out = io.StringIO()
+    runner = threading.Thread(target=play, args=(client, 1, 0.0, 0.0, out))
+    runner.start()
+    deadline = time.monotonic() + 10
+    while service.invitation is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    service.submit(Level.BASICALLY_SATISFIED)
+    runner.join(10)
+    text = out.getvalue()
+    assert "started (居住证签注)" in text and "result: rated basically_satisfied" in text
+    assert stored[0].payload()["item_basic_code"] == "000105001"
+    assert service.case.applicant_masked == "张*"

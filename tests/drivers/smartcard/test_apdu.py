@@ -121,3 +121,32 @@ def test_fuzz_any_card_answers_raise_only_typed_errors(answers):
         read_sscard(Card())
     except errors.SmartCardError:
         pass
+
+
+
+class ResetsAt(Direct):
+    """A card reset just before the APDUs at these positions: it answers 69 86 (no current EF)."""
+
+    def __init__(self, card, *positions: int):
+        super().__init__(card)
+        self.positions = set(positions)
+
+    def transmit(self, apdu: bytes):
+        if len(self.log) in self.positions:
+            self.log.append(apdu)
+            return b"", 0x6986
+        return super().transmit(apdu)
+
+
+def test_a_reset_during_the_read_is_read_again():
+    card = ResetsAt(SocialSecurityCard(PEOPLE["li"]), 5)
+    assert read_sscard(card).id_number == PEOPLE["li"].id_number
+    assert card.log.count(card.log[0]) == 2  # the application was selected again
+
+
+def test_a_card_that_keeps_resetting_is_a_typed_error():
+    from drivers.smartcard.errors import StatusWordError
+
+    card = ResetsAt(SocialSecurityCard(PEOPLE["li"]), 5, 12)  # once in each attempt
+    with pytest.raises(StatusWordError):
+        read_sscard(card)
