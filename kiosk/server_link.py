@@ -115,5 +115,38 @@ class ServerLink:
                      parse_retry_after(response.headers.get("Retry-After"), received), server_epoch)
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A GET answer: ``body`` is None when the server said 304 Not Modified."""
+
+    status: int
+    body: Any
+    etag: str
+
+
+def get_json(link: ServerLink, path: str, etag: str = "") -> Fetched:
+    """GET a device resource (config, catalog) with ``If-None-Match``; raises :class:`LinkDown`."""
+    if not link.token:
+        raise LinkDown("not_enrolled")
+    headers = {"Accept": "application/json", "Authorization": f"Bearer {link.token}"}
+    if etag:
+        headers["If-None-Match"] = etag
+    try:
+        response = link.session.get(link.base_url + API_PREFIX + path, headers=headers, timeout=link.timeouts,
+                                    verify=link.verify)
+        raw = response.content
+    except requests.exceptions.SSLError as exc:
+        raise LinkDown("tls_error", _short(exc)) from None
+    except requests.RequestException as exc:
+        raise LinkDown("server_unreachable", f"{type(exc).__name__}: {_short(exc)}") from None
+    if response.status_code == 304:
+        return Fetched(304, None, etag)
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        raise LinkDown("bad_response", f"HTTP {response.status_code}: unreadable body") from None
+    return Fetched(response.status_code, body, response.headers.get("ETag", ""))
+
+
 def _short(exc: BaseException) -> str:
     return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__

@@ -318,6 +318,19 @@ class KioskApp(App):
 
             return on_ui_thread(apply)
 
+        def update_catalog(_command):
+            """Runs on the reporter thread, which owns the server link."""
+            from kiosk.catalog_cache import CatalogCache, CatalogRefreshError
+
+            if reporting.reporter is None:
+                return CommandResult.refused("no_server")
+            try:
+                changed = CatalogCache(self.kiosk_config.paths.data_dir).refresh(reporting.reporter.link)
+            except CatalogRefreshError as exc:
+                return CommandResult("failed", exc.reason)
+            return CommandResult.ok(changed=changed)
+
+        reporting.register_command("update_catalog", update_catalog)
         reporting.register_command("restart_app", restart)
         reporting.register_command("reload_config", restart)  # the UI reads its config file when it starts
         reporting.register_command("screenshot", screenshot)

@@ -57,5 +57,22 @@ def test_screenshot_only_of_a_screen_without_a_citizen(ui, tmp_path):
 
 def test_unsupported_command_is_acknowledged_as_such(ui):
     driver = ui()
-    done = _handle(driver, [{"id": 5, "kind": "update_catalog", "args": {}}])
-    assert done[0][1].reason == "not_supported"
+    done = _handle(driver, [{"id": 5, "kind": "set_schedule", "args": {"on": "08:00", "off": "20:00"}}])
+    assert done[0][1].reason == "not_supported"  # a 24-hour terminal keeps its screen on
+
+
+def test_update_catalog_through_the_running_app(ui, make_config, mgmt_server):
+    from kiosk.catalog_cache import CatalogCache
+    from kiosk.config import KioskConfig
+
+    mgmt_server.cli("seed-demo")
+    data = make_config().model_dump(mode="json")
+    data["server"] = {"url": mgmt_server.url, "enrol_code": mgmt_server.enrol_code()}
+    driver = ui(KioskConfig.model_validate(data))
+    reporting = driver.app._ensure_reporting()
+    reporting.start()
+    assert driver.wait_for(lambda: reporting.reporter.credentials is not None, timeout=30)  # enrolled
+    done = _handle(driver, [{"id": 6, "kind": "update_catalog", "args": {}}])
+    assert done[0][1].status == "ok" and done[0][1].data == {"changed": True}
+    catalog, etag = CatalogCache(driver.app.kiosk_config.paths.data_dir).load()
+    assert catalog and etag
