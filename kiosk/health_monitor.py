@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers.background import BackgroundWorker
 from drivers.health import Health, HealthState
 from kiosk import __version__
 from kiosk.outbox import Outbox, OutboxError, OutboxEvent
@@ -55,7 +56,9 @@ class Confirmed:
             return cls(HealthState.OK)
 
 
-class HealthMonitor:
+class HealthMonitor(BackgroundWorker):
+    thread_name = "health-monitor"
+
     """Polls peripherals, emits fault events on debounced transitions, reports system state."""
 
     def __init__(
@@ -131,18 +134,6 @@ class HealthMonitor:
             return None
 
     # ---- thread ---------------------------------------------------------------------------
-    def start(self) -> "HealthMonitor":
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="health-monitor", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
     def _run(self) -> None:
         while not self._stop.is_set():
             try:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers.background import BackgroundWorker
 from drivers.health import Health
 from kiosk.backoff import Backoff
 from kiosk.clock_skew import SkewEstimator
@@ -68,7 +69,9 @@ META_CLOCK_OFFSET = "reporter.clock_offset_s"
 META_REVOKED_CODE = "reporter.revoked_code"  # digest of the enrol code whose token was revoked
 
 
-class Reporter:
+class Reporter(BackgroundWorker):
+    thread_name = "reporter"
+
     """Owns the :class:`ServerLink`; start it once per app, stop it on shutdown."""
 
     def __init__(
@@ -93,7 +96,7 @@ class Reporter:
         self._on_commands = on_commands
         self._backoff = Backoff(settings.backoff_base_s, settings.backoff_cap_s, rng)
         self._max_count = settings.batch_max_events
-        self._wake = threading.Event()
+        self._wake_event = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._not_before = 0.0
@@ -115,43 +118,35 @@ class Reporter:
         outbox.add_listener(self.wake)
 
     # ---- life cycle -----------------------------------------------------------------------
-    def start(self) -> "Reporter":
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="reporter", daemon=True)
-            self._thread.start()
-        return self
+    def _wake(self) -> None:
+        self._wake_event.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+    def _after_stop(self) -> None:
         self.link.close()
 
     def wake(self) -> None:
         """New events are waiting: end an idle wait (never a backoff wait)."""
-        self._wake.set()
+        self._wake_event.set()
 
     def heartbeat_now(self) -> None:
         self._next_heartbeat = 0.0
-        self._wake.set()
+        self._wake_event.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             now = time.monotonic()
             if now < self._not_before:
-                self._wake.wait(self._not_before - now)
-                self._wake.clear()
+                self._wake_event.wait(self._not_before - now)
+                self._wake_event.clear()
                 continue
-            self._wake.clear()
+            self._wake_event.clear()
             try:
                 delay = self.step()
             except Exception:  # a bug here must not end reporting for good
                 log.exception("reporter step failed")
                 delay = self._fail(Health.fault("reporter_error", "see the log"))
             if delay > 0:
-                self._wake.wait(delay)
+                self._wake_event.wait(delay)
 
     # ---- one step (the thread calls it in a loop; tests may call it directly) -----------
     def step(self) -> float:
@@ -308,7 +303,7 @@ class Reporter:
         while time.monotonic() < deadline:
             if self.outbox.pending_count() == 0:
                 return True
-            self._wake.set()
+            self._wake_event.set()
             time.sleep(0.05)
         return self.outbox.pending_count() == 0
 

@@ -17,6 +17,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from drivers.background import BackgroundWorker
 from drivers.health import Health
 from drivers.idcard.errors import (
     CardDataError,
@@ -35,7 +36,9 @@ log = logging.getLogger(__name__)
 REMOVAL_MISSES = 2
 
 
-class IdCardPoller:
+class IdCardPoller(BackgroundWorker):
+    thread_name = "idcard-poller"
+
     def __init__(
         self,
         open_reader: Callable[[], SamReader],
@@ -60,28 +63,10 @@ class IdCardPoller:
         self.polls = 0
 
     # --- life cycle --------------------------------------------------------------------
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="idcard-poller", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+    def _after_stop(self) -> None:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
-
-    def __enter__(self) -> "IdCardPoller":
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def health(self) -> Health:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from drivers.background import BackgroundWorker
 from drivers.health import Health
 from drivers.smartcard.errors import (
     CardDataError,
@@ -29,7 +30,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class CardWatcher(Generic[T]):
+class CardWatcher(BackgroundWorker, Generic[T]):
+    thread_name = "pcsc-watcher"
+
     def __init__(
         self,
         read: Callable[[CardConnection], T],
@@ -58,25 +61,8 @@ class CardWatcher(Generic[T]):
     def health(self) -> Health:
         return self._health
 
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="pcsc-watcher", daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+    def _after_stop(self) -> None:
         self.session.close()
-
-    def __enter__(self) -> "CardWatcher[T]":
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _run(self) -> None:
         while not self._stop.is_set():

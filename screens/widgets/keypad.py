@@ -1,9 +1,12 @@
 """An on-screen digit keypad: the kiosk has no keyboard and no IME."""
 from __future__ import annotations
 
+from kivy.app import App
+from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
 
 Builder.load_string("""
 <KeypadKey@Button>:
@@ -15,48 +18,35 @@ Builder.load_string("""
 <DigitKeypad>:
     cols: 3
     spacing: app.dp(10, app.scale)
-    KeypadKey:
-        text: '1'
-        on_release: root.press('1')
-    KeypadKey:
-        text: '2'
-        on_release: root.press('2')
-    KeypadKey:
-        text: '3'
-        on_release: root.press('3')
-    KeypadKey:
-        text: '4'
-        on_release: root.press('4')
-    KeypadKey:
-        text: '5'
-        on_release: root.press('5')
-    KeypadKey:
-        text: '6'
-        on_release: root.press('6')
-    KeypadKey:
-        text: '7'
-        on_release: root.press('7')
-    KeypadKey:
-        text: '8'
-        on_release: root.press('8')
-    KeypadKey:
-        text: '9'
-        on_release: root.press('9')
-    KeypadKey:
-        text: app.tr('keypad.clear', app.lang)
-        on_release: root.clear()
-    KeypadKey:
-        text: '0'
-        on_release: root.press('0')
-    KeypadKey:
-        text: app.tr('keypad.delete', app.lang)
-        on_release: root.backspace()
 """)
 
 
 class DigitKeypad(GridLayout):
+    """Keys 1-9, then 清除 / 0 / 删除: the layout of a phone keypad, familiar to older users."""
+
     value = StringProperty("")
     max_length = NumericProperty(12)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._app = App.get_running_app()
+        for digit in "123456789":
+            self._key(digit, lambda d=digit: self.press(d))
+        self._clear_key = self._key("", self.clear)
+        self._key("0", lambda: self.press("0"))
+        self._delete_key = self._key("", self.backspace)
+        self._relabel()
+        self._app.bind(lang=self._relabel)
+
+    def _relabel(self, *_args) -> None:
+        self._clear_key.text = self._app.tr("keypad.clear")
+        self._delete_key.text = self._app.tr("keypad.delete")
+
+    def _key(self, text: str, action) -> Widget:
+        key = Factory.KeypadKey(text=text)
+        key.bind(on_release=lambda *_: action())
+        self.add_widget(key)
+        return key
 
     def press(self, digit: str) -> None:
         if len(self.value) < self.max_length:
