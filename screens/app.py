@@ -30,6 +30,7 @@ from kiosk.events import EventBus, SessionWiped
 from kiosk.i18n import format_datetime, translate
 from kiosk.logs import setup_logging
 from kiosk.lock_state import LockState
+from kiosk.screen_schedule import ScheduleStore, ScreenSchedule
 from kiosk.session import Session
 from screens.screenshot import save_window_png
 from screens.theme import ELDERLY_SCALE, HIGH_CONTRAST, STANDARD, Palette, register_cjk_font, rgba
@@ -78,6 +79,7 @@ class KioskApp(App):
         self._reporting_lock = threading.Lock()
         self._stopped = False
         self._toast_event = None
+        self._woken_until: dt.datetime | None = None
 
     # ----- helpers used from kv -------------------------------------------------
     def tr(self, key: str, *_bindings, **values) -> str:
@@ -166,6 +168,9 @@ class KioskApp(App):
         Clock.schedule_once(lambda _dt: self._start_reporting(), 1.0)
         self._schedule(lambda _dt: self.refresh_device_health(), 60.0)
         self._schedule(self._poll_reporting, 5.0)
+        if self.kiosk_config.role == "terminal":
+            self._apply_screen_schedule()
+            self._schedule(lambda _dt: self._apply_screen_schedule(), 20.0)
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: self.stop(), 0))
 
@@ -259,6 +264,23 @@ class KioskApp(App):
             self._toast_event.cancel()
         self._toast_event = Clock.schedule_once(lambda _dt: setattr(self, "toast_text", ""), seconds)
 
+    # ----- screen hours (terminal) -----------------------------------------------------
+    def _apply_screen_schedule(self) -> None:
+        """Dark outside the scheduled hours, unless someone is using or has just touched it."""
+        schedule = ScheduleStore(self.kiosk_config.paths.data_dir).load()
+        if schedule is None and getattr(self, "_dimmer", None) is None:
+            return
+        now = dt.datetime.now()
+        woken = self._woken_until is not None and now < self._woken_until
+        awake = schedule is None or schedule.is_on(now) or woken or self.session.active
+        from screens.widgets.dimmer import apply_screen_state
+
+        apply_screen_state(self, "awake" if awake else "asleep", on_wake=self._wake_screen)
+
+    def _wake_screen(self) -> None:
+        self._woken_until = dt.datetime.now() + dt.timedelta(seconds=2 * self.kiosk_config.ui.idle_timeout_s)
+        self._apply_screen_schedule()
+
     # ----- reporting to the management server ------------------------------------------
     def _ensure_reporting(self):
         """The outbox and reporter, built on first need (thread-safe)."""
@@ -330,6 +352,14 @@ class KioskApp(App):
                 return CommandResult("failed", exc.reason)
             return CommandResult.ok(changed=changed)
 
+        def set_schedule(command):
+            schedule = ScreenSchedule(command.args.on, command.args.off, tuple(command.args.days))
+            ScheduleStore(self.kiosk_config.paths.data_dir).save(schedule)
+            Clock.schedule_once(lambda _dt: self._apply_screen_schedule(), 0)
+            return CommandResult.ok(on=schedule.on, off=schedule.off, days=list(schedule.days))
+
+        if self.kiosk_config.role == "terminal":  # the evaluator's controller has its own screen hours
+            reporting.register_command("set_schedule", set_schedule)
         reporting.register_command("update_catalog", update_catalog)
         reporting.register_command("restart_app", restart)
         reporting.register_command("reload_config", restart)  # the UI reads its config file when it starts

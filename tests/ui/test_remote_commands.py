@@ -55,10 +55,29 @@ def test_screenshot_only_of_a_screen_without_a_citizen(ui, tmp_path):
     assert refused[0][1].status == "refused" and refused[0][1].reason == "citizen_session"
 
 
-def test_unsupported_command_is_acknowledged_as_such(ui):
+def _hours_excluding_now() -> tuple[str, str]:
+    import datetime as dt
+
+    now = dt.datetime.now()
+    start, end = now + dt.timedelta(hours=2), now + dt.timedelta(hours=3)
+    return start.strftime("%H:%M"), end.strftime("%H:%M")
+
+
+def test_screen_schedule_darkens_outside_hours_wakes_on_touch_and_persists(ui, make_config):
     driver = ui()
-    done = _handle(driver, [{"id": 5, "kind": "set_schedule", "args": {"on": "08:00", "off": "20:00"}}])
-    assert done[0][1].reason == "not_supported"  # a 24-hour terminal keeps its screen on
+    on, off = _hours_excluding_now()
+    done = _handle(driver, [{"id": 5, "kind": "set_schedule", "args": {"on": on, "off": off}}])
+    assert done[0][1].status == "ok"
+    driver.pump(frames=3)
+    dimmer = driver.app._dimmer
+    assert dimmer.state == "asleep" and dimmer.text == "非服务时间，触摸屏幕唤醒"
+    driver.tap_at(640, 400)  # the touch wakes the screen and does nothing else
+    assert dimmer.state == "awake" and driver.app.manager.current == "home"
+    driver.stop()
+
+    again = ui(make_config())  # restarted with the same data directory: still outside the hours
+    again.pump(frames=3)
+    assert again.app._dimmer.state == "asleep"
 
 
 def test_update_catalog_through_the_running_app(ui, make_config, mgmt_server):
