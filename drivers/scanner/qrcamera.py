@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
+from drivers.background import BackgroundWorker
 from drivers.health import Health
 from drivers.scanner.camera import FrameGrabber, open_source
 from drivers.scanner.codes import ScannedCode
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 CodeHandler = Callable[[ScannedCode], None]
 
 
-class CameraScanner:
+class CameraScanner(BackgroundWorker):
+    thread_name = "qr-camera"
+
     def __init__(self, grabber: FrameGrabber, decoder: FrameDecoder, sightings: SightingFilter,
                  on_code: CodeHandler | None = None) -> None:
         self.grabber = grabber
@@ -55,24 +58,11 @@ class CameraScanner:
         return self.grabber.health()
 
     def start(self) -> "CameraScanner":
-        self.grabber.start()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="qr-camera", daemon=True)
-        self._thread.start()
-        return self
+        self.grabber.start()  # frames first, then the decoding thread
+        return super().start()
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
+    def _after_stop(self) -> None:
         self.grabber.stop()
-
-    def __enter__(self) -> "CameraScanner":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from drivers.background import BackgroundWorker
 from drivers.health import Health
 from drivers.scanner.codes import ScannedCode
 
@@ -31,7 +32,7 @@ class ScannerGone(Exception):
         self.reason = reason
 
 
-class DeviceReader:
+class DeviceReader(BackgroundWorker):
     name = "scanner"
 
     def __init__(self, port: str, on_code: Callable[[ScannedCode], None] | None = None,
@@ -60,24 +61,10 @@ class DeviceReader:
     def _close(self, device: Any) -> None:
         device.close()
 
-    # --- life cycle --------------------------------------------------------------------
-    def start(self) -> "DeviceReader":
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
-
-    def __enter__(self) -> "DeviceReader":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    # --- life cycle: start(), stop() and ``with`` come from BackgroundWorker ------------
+    @property
+    def thread_name(self) -> str:  # type: ignore[override]
+        return self.name
 
     @property
     def stopping(self) -> bool:
