@@ -126,7 +126,9 @@ class DemoStack:
         self.server.cli("migrate")
         self.server.cli("seed-demo")
         self.admin_password = secrets.token_urlsafe(9)
-        self.server.cli("create-admin", "--username", "admin", "--password", self.admin_password)
+        # "--password=…" in one word: a random password may begin with "-", which argparse would
+        # otherwise take for an option.
+        self.server.cli("create-admin", "--username", "admin", f"--password={self.admin_password}")
         self.server.start()
 
     def _start_ui(self, role: str) -> None:
