@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from kiosk.errors import ConfigError
-
-EXIT_CONFIG_ERROR = 2  # the supervisor does not restart a UI that refused its config
+from kiosk.liveness import EXIT_CONFIG_ERROR
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -53,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         app.run()
     except FontNotFound as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return EXIT_CONFIG_ERROR  # fixed by installing a font, not by restarting
     return app.exit_code
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import os
 import signal
-import sys
 import threading
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from kiosk.config import KioskConfig
 from kiosk.events import EventBus, SessionWiped
 from kiosk.i18n import format_datetime, translate
 from kiosk.logs import setup_logging
+from kiosk.liveness import EXIT_RESTART
 from kiosk.lock_state import LockState
 from kiosk.screen_schedule import ScheduleStore, ScreenSchedule
 from kiosk.session import Session
@@ -38,7 +38,6 @@ from screens.widgets.corner import CornerTapDetector
 
 log = logging.getLogger(__name__)
 
-EXIT_RESTART = 3  # tells the supervisor to start the UI again at once
 KV_DIR = Path(__file__).parent
 
 Builder.load_file(str(KV_DIR / "common.kv"))
@@ -431,13 +430,3 @@ class KioskApp(App):
             save_window_png(Path(self.screenshot_dir) / f"{self.kiosk_config.device.id}.png")
         except Exception:
             log.exception("screenshot failed")
-
-
-def run_app(config: KioskConfig) -> int:  # pragma: no cover - thin convenience for scripts
-    app = KioskApp(config)
-    app.run()
-    return app.exit_code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: python -m screens --config FILE")

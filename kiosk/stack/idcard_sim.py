@@ -26,13 +26,5 @@ class IdCardSimulator(PtySimulatorProcess):
     def remove(self) -> None:
         self.send("remove")
 
-    def unplug(self) -> None:
-        self.send("unplug")
-
-    def replug(self) -> None:
-        reply = self.send("replug")
-        if reply.startswith("PTY "):
-            self.pty_path = reply[4:].strip()
-
     def fault(self, *words: str) -> None:
         self.send("fault " + " ".join(words))

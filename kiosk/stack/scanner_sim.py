@@ -33,11 +33,3 @@ class ScannerSimulatorProcess(PtySimulatorProcess):
 
     def scan_hex(self, payload: bytes) -> None:
         self.send(f"scan-hex {payload.hex()}")
-
-    def unplug(self) -> None:
-        self.send("unplug")
-
-    def replug(self) -> None:
-        reply = self.send("replug")
-        if reply.startswith("PTY "):
-            self.pty_path = reply[4:].strip()

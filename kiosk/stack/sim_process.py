@@ -123,3 +123,13 @@ class PtySimulatorProcess(SimulatorProcess):
         self.pty_path = line[4:].strip()
         if self.link:
             self.read_line(15.0)  # "LINK <path>"
+
+    def unplug(self) -> None:
+        """The USB-serial adapter is pulled: the pty goes away (the link dangles)."""
+        self.send("unplug")
+
+    def replug(self) -> None:
+        """Plugged in again: a new pty, the same link path."""
+        reply = self.send("replug")
+        if reply.startswith("PTY "):
+            self.pty_path = reply[4:].strip()
