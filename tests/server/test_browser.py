@@ -19,6 +19,14 @@ from tests.server.conftest import make_settings
 from tests.server.helpers import add_user
 from tests.server.live import REPO, serve
 
+
+def _wait(browser, by: str, selector: str):
+    """The element on the page a click has just loaded: a click returns before navigation ends."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait as Wait
+
+    return Wait(browser, 15).until(expected_conditions.presence_of_element_located((by, selector)))
+
 pytestmark = pytest.mark.browser
 SHOTS = REPO / "docs" / "screenshots"
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -63,6 +71,7 @@ def demo_url(tmp_path: Path) -> str:
 
 def test_login_and_fleet_pages(browser, demo_url: str) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serve(demo_url) as base:
@@ -71,13 +80,14 @@ def test_login_and_fleet_pages(browser, demo_url: str) -> None:  # type: ignore[
         browser.find_element(By.ID, "username").send_keys("tech")
         browser.find_element(By.ID, "password").send_keys("wrong-password")
         browser.find_element(By.ID, "login-button").click()
-        assert "用户名或密码错误" in browser.find_element(By.ID, "login-error").text
+        assert "用户名或密码错误" in _wait(browser, By.ID, "login-error").text
         browser.find_element(By.ID, "username").clear()
         browser.find_element(By.ID, "username").send_keys("tech")
         browser.find_element(By.ID, "password").send_keys("correct-horse")
         browser.save_screenshot(str(SHOTS / "server_login.png"))
         browser.find_element(By.ID, "login-button").click()
 
+        _wait(browser, By.CSS_SELECTOR, "section.hall h2")
         assert browser.current_url.endswith("/fleet")
         halls = browser.find_elements(By.CSS_SELECTOR, "section.hall h2")
         assert any("演示区政务服务中心" in h.text for h in halls)
@@ -86,6 +96,7 @@ def test_login_and_fleet_pages(browser, demo_url: str) -> None:  # type: ignore[
         browser.save_screenshot(str(SHOTS / "server_fleet.png"))
 
         browser.find_element(By.CSS_SELECTOR, 'a.tile[data-status="fault"]').click()
+        WebDriverWait(browser, 15).until(lambda b: "缺纸" in b.page_source)
         assert "缺纸" in browser.page_source
         browser.save_screenshot(str(SHOTS / "server_device.png"))
 
@@ -93,5 +104,5 @@ def test_login_and_fleet_pages(browser, demo_url: str) -> None:  # type: ignore[
         rows = browser.find_elements(By.CSS_SELECTOR, "table.faults tr[id^=fault-]")
         assert len(rows) >= 2
         rows[0].find_element(By.XPATH, ".//button[contains(., '确认')]").click()
-        assert "已确认" in browser.find_element(By.CSS_SELECTOR, "p.flash").text
+        assert "已确认" in _wait(browser, By.CSS_SELECTOR, "p.flash").text
         browser.save_screenshot(str(SHOTS / "server_faults.png"))
