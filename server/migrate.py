@@ -17,8 +17,12 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` inside one connection (one transaction on PostgreSQL)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` inside one connection (one transaction on PostgreSQL).
+
+    ``heads`` rather than ``head``: features add their tables in revisions of their own, and
+    a history that branches and merges later still migrates in one call.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
