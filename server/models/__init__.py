@@ -3,9 +3,10 @@ from server.models.base import Base, UTCDateTime, utcnow
 from server.models.content import ContentDocument
 from server.models.fleet import Device, DeviceToken, EnrolCode, Site
 from server.models.activity import Command, Event, Fault, StatusTransition, UsageRecord
+from server.models.org import Department, Staff
 from server.models.people import AuditEntry, User
 
 __all__ = [
-    "AuditEntry", "Base", "Command", "ContentDocument", "Device", "DeviceToken", "EnrolCode", "Event",
-    "Fault", "Site", "StatusTransition", "UTCDateTime", "UsageRecord", "User", "utcnow",
+    "AuditEntry", "Base", "Command", "ContentDocument", "Department", "Device", "DeviceToken", "EnrolCode", "Event",
+    "Fault", "Site", "Staff", "StatusTransition", "UTCDateTime", "UsageRecord", "User", "utcnow",
 ]

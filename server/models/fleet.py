@@ -41,6 +41,8 @@ class Device(Base):
     type: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200), default="")
     window: Mapped[str] = mapped_column(String(20), default="")
+    # The department answering for the window an evaluator stands at (ratings and 差评 go there).
+    department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), nullable=True)
     location: Mapped[str] = mapped_column(String(200), default="")
     peripherals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
