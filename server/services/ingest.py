@@ -9,8 +9,10 @@ never double-counts; this is what makes the device side's at-least-once delivery
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import update
@@ -88,6 +90,23 @@ def _apply(session: Session, device_id: str, events: list[Incoming], flap_window
         elif event.type == "command_ack":
             commands.acknowledge(session, device_id, p["command_id"], p["status"], p.get("detail", ""),
                                  event.occurred_at)
-        # "rating" and other types are stored only; the 好差评 side reads them from ``events``.
         # (Autoflush makes each fault change visible to the next event's query.)
     bulk.insert_usage(session, device_id, usage)
+    for event_type, effect in batch_effects().items():
+        of_type = [e for e in events if e.type == event_type]
+        if of_type:
+            effect(session, device_id, of_type)
+
+
+BatchEffect = Callable[[Session, str, list[Incoming]], None]
+"""Applies the new events of one type from one batch (same transaction as their storage)."""
+
+
+@cache
+def batch_effects() -> dict[str, BatchEffect]:
+    """Effects that features outside the fleet core attach to event types, one line each.
+
+    Imported on first use, not at import time, so the fleet core does not load every feature.
+    Types without an effect are stored only.
+    """
+    return {}
