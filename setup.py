@@ -50,6 +50,8 @@ TEST = [
     "pyzbar>=0.1.9",
     "fonttools>=4.50",
     "schemathesis>=3.25",
+    "bandit>=1.7",  # static security scan in the test suite (tests/security)
+    "pip-audit>=2.7",  # dependency audit, where a vulnerability database is reachable
 ]
 
 setup(

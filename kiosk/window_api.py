@@ -230,7 +230,8 @@ def _post_json(url: str, payload: dict[str, Any]) -> None:
     """Tell the window system a result; a failed callback is logged (the result can still be polled)."""
     request = urllib.request.Request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=3):  # noqa: S310 - URL checked to be 127.0.0.1
+        # B310: URL checked to be 127.0.0.1
+        with urllib.request.urlopen(request, timeout=3):  # nosec B310
             pass
     except OSError as exc:
         log.warning("result callback to %s failed: %s", url, exc)

@@ -54,7 +54,8 @@ class WindowClient:
         request = urllib.request.Request(self.base + path, data=data, method=method, headers={
             "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 - 127.0.0.1
+            # B310: 127.0.0.1
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # nosec B310
                 return json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             try:

@@ -104,8 +104,10 @@ class CupsServer:
         for sub in ("spool", "cache", "state", "log", "ppd"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         (self.root / "tmp").mkdir(exist_ok=True)
-        os.chmod(self.root, 0o755)
-        os.chmod(self.root / "tmp", 0o1777)  # filters run as user lp and write their temp files here
+        # cupsd's filters run as user lp: they must reach the private root and write temp files in
+        # tmp (sticky, like /tmp). This is the test/demo print server, never a device's data directory.
+        os.chmod(self.root, 0o755)  # nosec B103
+        os.chmod(self.root / "tmp", 0o1777)  # nosec B103
         (self.root / "cupsd.conf").write_text(_CUPSD_CONF.format(port=self.port))
         (self.root / "cups-files.conf").write_text(_CUPS_FILES_CONF.format(root=self.root))
         self._process = ManagedProcess("cupsd", ["cupsd", "-f", "-c", str(self.root / "cupsd.conf"),
