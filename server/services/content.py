@@ -17,21 +17,8 @@ from server.settings import Settings
 
 CATALOG = "catalog"
 
-# A tiny sample catalog (示例数据) until the content side (issue 9) manages the real one.
-SAMPLE_CATALOG: dict[str, Any] = {
-    "version": "sample-1",
-    "sample_data": True,
-    "items": [
-        {"basic_code": "000201001000", "name": "社会保障卡申领", "department": "人力资源和社会保障局",
-         "functions": ["declare", "query"], "pinyin": "shbzksl"},
-        {"basic_code": "000201002000", "name": "个人参保证明打印", "department": "人力资源和社会保障局",
-         "functions": ["print"], "pinyin": "grcbzmdy"},
-        {"basic_code": "000105001000", "name": "不动产登记信息查询", "department": "自然资源局",
-         "functions": ["query", "print"], "pinyin": "bdcdjxxcx"},
-        {"basic_code": "000104001000", "name": "住房公积金缴存证明", "department": "住房公积金管理中心",
-         "functions": ["print"], "pinyin": "zfgjjjczm"},
-    ],
-}
+# What terminals get before anything was published: a valid, empty catalog (CONTENT_API shape).
+EMPTY_CATALOG: dict[str, Any] = {"version": "0", "sample_data": False, "departments": [], "themes": [], "items": []}
 
 
 def etag_of(body: Any) -> str:
@@ -40,10 +27,14 @@ def etag_of(body: Any) -> str:
 
 
 def catalog(session: Session) -> tuple[dict[str, Any], str]:
-    """The current catalog and its ETag (the sample catalog until one is stored)."""
+    """The published catalog (docs/CONTENT_API.md shape) and its ETag; empty until the first publish.
+
+    ``server.content.catalog.publish`` writes it; readers (the terminal API, the 实时可办率 report)
+    get ``items[*]["functions"]`` etc. exactly as terminals do.
+    """
     doc = session.get(ContentDocument, CATALOG)
     if doc is None:
-        return SAMPLE_CATALOG, etag_of(SAMPLE_CATALOG)
+        return EMPTY_CATALOG, etag_of(EMPTY_CATALOG)
     return doc.body, doc.etag
 
 
