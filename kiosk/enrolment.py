@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.server_link import LinkDown, ServerLink
 
 TOKEN_FILE = "server_token.json"
+_INSTANCE_IDS: dict[tuple[str, str], str] = {}  # (server, code) -> this process's enrolment instance id
 REVOKED_FILE = "server_token.revoked.json"
 
 
@@ -78,11 +80,17 @@ class TokenStore:
 
 
 def enrol(link: ServerLink, code: str) -> Credentials:
-    """POST the one-time code; the answer's token authenticates everything afterwards."""
+    """POST the one-time code; the answer's token authenticates everything afterwards.
+
+    The code goes with a random ``instance_id`` kept for this process and code: when an answer
+    is lost on the network, the retry sends the same pair and the server answers again (same
+    device id, fresh token) instead of refusing a code it already counts as used.
+    """
     if not code.strip():
         raise EnrolmentError("not_enrolled", "no enrol_code in the [server] config")
+    instance_id = _INSTANCE_IDS.setdefault((link.base_url, code.strip()), secrets.token_urlsafe(24))
     try:
-        reply = link.post("/devices/enrol", {"code": code.strip()}, auth=False)
+        reply = link.post("/devices/enrol", {"code": code.strip(), "instance_id": instance_id}, auth=False)
     except LinkDown as exc:
         raise EnrolmentError(exc.reason, exc.detail) from None
     if reply.ok and isinstance(reply.body, dict) and reply.body.get("token") and reply.body.get("device_id"):

@@ -1,0 +1,1 @@
+"""Reports for supervisors and technicians: usage, rankings, 实时可办率, reliability, exports."""
