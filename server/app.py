@@ -17,10 +17,19 @@ from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
 from server import metrics
+from server.http_guards import HttpGuards
 from server.api import devices, events
+from server.api import content as content_api
+from server.dashboard import content_routes
+from server.api import staff as staff_api
 from server.context import AppContext
+from server.dashboard import reports_routes, users_routes
+from server.dashboard import staff_routes
 from server.dashboard import routes as dashboard
+from server.dashboard.ratings import router as ratings_router
+from server.notify import routes as notify_routes
 from server.models import utcnow
+from server.notify import sender as notify_sender
 from server.services import status
 from server.settings import Settings
 
@@ -34,9 +43,14 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(_sweeper(ctx)) if settings.sweep_every_s > 0 else None
+        sender = asyncio.create_task(notify_sender.loop(ctx)) if settings.notify_every_s > 0 else None
         try:
             yield
         finally:
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -51,9 +65,16 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
     app.state.ctx = ctx
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="kiosk_session",
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(HttpGuards)  # security headers, dashboard form size limit
     app.include_router(devices.router)
     app.include_router(events.router)
+    app.include_router(staff_api.router)
+    app.include_router(content_api.router)
+    app.include_router(content_routes.router)
     dashboard.install(app)
+    for router in (reports_routes.router, users_routes.router, notify_routes.router, staff_routes.router):
+        app.include_router(router)
+    app.include_router(ratings_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

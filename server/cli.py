@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from server.ratings.commands import add_commands as add_rating_commands
 from server.settings import Settings, load_settings
 
 CONFIG_ENV = "KIOSK_SERVER_CONFIG"
@@ -94,7 +95,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
     ctx = AppContext.build(_settings(args))
     with ctx.transaction() as session:
-        summary = seed(session, devices_per_hall=args.devices)
+        summary = seed(session, devices_per_hall=args.devices, secret_key=ctx.settings.secret_key)
     print(summary)
     return 0
 
@@ -114,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin = sub.add_parser("create-admin", parents=[common], help="create (or reset) a dashboard user")
     admin.add_argument("--username", default="admin")
     admin.add_argument("--password", help="default: $KIOSK_SERVER_ADMIN_PASSWORD or a prompt")
-    admin.add_argument("--role", default="admin", choices=["admin", "technician", "supervisor", "viewer"])
+    admin.add_argument("--role", default="admin", choices=["admin", "technician", "supervisor", "viewer", "department"])
     admin.set_defaults(func=cmd_create_admin)
     code = sub.add_parser("enrol-code", parents=[common], help="print a one-time device enrol code (last line)")
     code.add_argument("--site", help="site slug (default: the default site)")
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("seed-demo", parents=[common], help="add sample halls, devices and users (示例数据)")
     demo.add_argument("--devices", type=int, default=4, help="sample devices per hall")
     demo.set_defaults(func=cmd_seed_demo)
+    add_rating_commands(sub, common)  # push-ratings, holidays
     return parser
 
 

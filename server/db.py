@@ -6,12 +6,21 @@ contention into waiting instead of "database is locked", and SQLite enforces for
 only when asked. Transactions start with ``BEGIN IMMEDIATE``: a deferred transaction that
 reads and then writes fails at once (SQLITE_BUSY, no waiting) when another writer committed
 in between, which concurrent heartbeats and batches would hit all the time. PostgreSQL needs nothing special; the pool is sized for a small replica.
+
+Both databases get the same two scrubs at the boundary, because PostgreSQL refuses a NUL
+character in text and NaN/Infinity in JSON (a 500, and for a device a batch its outbox would
+retry for ever): NUL becomes U+FFFD (the replacement character) in every bound string and
+JSON value, NaN/Infinity become ``null``. SQLite would store them, but one rule for both keeps
+what a record says independent of the database it lives in.
 """
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -25,11 +34,35 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=dump_json)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
-        return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, json_serializer=dump_json)
+    event.listen(engine, "before_cursor_execute", _scrub_parameters, retval=True)
+    return engine
+
+
+def scrub(value: Any) -> Any:
+    """``value`` with NUL replaced in every string and NaN/Infinity turned into ``None``."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(scrub(v) for v in value)
+    return value
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(scrub(value), ensure_ascii=False, allow_nan=False)
+
+
+def _scrub_parameters(_conn, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+    return statement, scrub(parameters)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -11,9 +11,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.clock import LOCAL
 from server.models import Device, Site, StatusTransition, utcnow
-from server.services import audit, content, faults
+from server.content.generator import seed as seed_content
+from server.ratings.sample import seed_ratings
+from server.services import audit, faults
 from server.services.enrolment import ensure_default_site
+from server.settings import DEV_SECRET
+from server.staff.seed import seed_staff
 
 HALLS = [
     ("demo", "演示区政务服务中心（示例数据）", "110105", "示例路 1 号"),
@@ -22,11 +27,13 @@ HALLS = [
 PERIPHERALS = {"idcard": {"state": "ok"}, "printer": {"state": "ok"}, "qr_camera": {"state": "ok"}}
 
 
-def seed(session: Session, devices_per_hall: int = 4) -> str:
+def seed(session: Session, devices_per_hall: int = 4, secret_key: str = DEV_SECRET) -> str:
     """Add the sample halls and devices once; running it again changes nothing."""
-    ensure_default_site(session)
+    # fictitious window staff (示例) where `kiosk demo`'s evaluator enrols (codes without --site)
+    seed_staff(session, ensure_default_site(session))
+    content = seed_content(session, secret_key)  # catalog, cases, certificates (HMACs keyed by secret_key)
     if session.scalar(select(Site).where(Site.slug == HALLS[0][0])) is not None:
-        return "sample data already present"
+        return f"sample data already present\n{content}"
     now = utcnow()
     made = 0
     for h, (slug, name, region, address) in enumerate(HALLS):
@@ -36,9 +43,9 @@ def seed(session: Session, devices_per_hall: int = 4) -> str:
         for n in range(devices_per_hall):
             made += 1
             _sample_device(session, site, h, n, now)
-    content.store(session, content.CATALOG, content.SAMPLE_CATALOG, content.SAMPLE_CATALOG["version"], "seed-demo")
     audit.record(session, "cli", "demo.seed", "", devices=made)
-    return f"sample data: {len(HALLS)} halls, {made} devices (示例数据)"
+    ratings = seed_ratings(session, utcnow().astimezone(LOCAL).date())  # 30 days of 好差评 in the first hall
+    return f"sample data: {len(HALLS)} halls, {made} devices (示例数据)\n{ratings}\n{content}"
 
 
 def _sample_device(session: Session, site: Site, hall: int, n: int, now) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,8 @@ HELP = {
     "kiosk_heartbeats_total": ("counter", "Heartbeats received."),
     "kiosk_rate_limited_total": ("counter", "Device requests answered 429."),
     "kiosk_logins_failed_total": ("counter", "Failed dashboard logins."),
+    "kiosk_webhook_deliveries_total": ("counter", "Webhook messages a receiver accepted."),
+    "kiosk_webhook_failures_total": ("counter", "Webhook attempts that failed (retried later or given up)."),
 }
 
 

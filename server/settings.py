@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     # Device protocol limits.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_application_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # multipart POST /applications (scanned PDFs)
+    content_source: str = "server.content.demo_source:DemoCaseSource"  # CaseSource for cases/certificates/applications
     max_batch_events: int = Field(default=1000, ge=1)
     device_rate_per_s: float = Field(default=50.0, gt=0)
     device_burst: int = Field(default=200, ge=1)
@@ -48,6 +50,22 @@ class Settings(BaseSettings):
     login_window_s: int = Field(default=300, ge=1)
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     secure_cookies: bool = False
+    # 好差评 (server/ratings): rectification deadline, public base URL of the rating-QR page, push upstream.
+    ratings_rectify_days: int = Field(default=5, ge=1, le=60)
+    ratings_public_url: str = ""  # e.g. https://hall.example.gov.cn; default: the URL the dashboard is reached by
+    ratings_push_url: str = ""
+    ratings_push_token: str = ""
+    ratings_push_profile: str = "national"
+    ratings_push_attempts: int = Field(default=5, ge=1, le=20)
+    ratings_push_backoff_s: float = Field(default=2.0, ge=0)
+    ratings_push_batch: int = Field(default=500, ge=1, le=5000)
+    # Webhook notifications (server/notify): the sender's round, HTTP timeout, retries with backoff.
+    public_url: str = ""  # e.g. https://kiosk.example.gov.cn: links in notifications, empty for none
+    notify_every_s: float = Field(default=5.0, ge=0)  # 0 disables the background sender
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_retry_base_s: float = Field(default=15.0, gt=0)  # waits 15 s, 30 s, 1 min ... up to 1 h
+    webhook_max_attempts: int = Field(default=12, ge=1)
+    enrol_retry_window_s: int = Field(default=600, ge=0)  # a lost enrol answer may be retried this long
 
     @field_validator("database_url")
     @classmethod

@@ -1,6 +1,7 @@
 """Typed dependencies that keep the device routes short: the app context and the calling device."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -9,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from server import security
 from server.context import AppContext
 from server.services import enrolment
+from server.services.group_commit import GroupCommit
 
 
 def get_ctx(request: Request) -> AppContext:
@@ -33,8 +35,7 @@ def current_device(request: Request, ctx: Ctx) -> DeviceIdentity:
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
     token = token.strip()
-    with ctx.reading() as session:
-        found = enrolment.device_for_token(session, token)
+    found = _token_reader(ctx).submit(token)
     identity = DeviceIdentity(*found) if found else None
     if identity is None:
         raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
@@ -44,6 +45,24 @@ def current_device(request: Request, ctx: Ctx) -> DeviceIdentity:
         raise HTTPException(429, "too many requests from this device",
                             headers={"Retry-After": str(max(1, round(wait + 0.5)))})
     return identity
+
+
+def _token_reader(ctx: AppContext) -> GroupCommit[str, tuple[str, str] | None]:
+    """Token checks that arrive together share one read transaction (``group_commit``).
+
+    Every heartbeat starts with a token check; a session, BEGIN, COMMIT and pool checkout each
+    cost more than the indexed lookup itself. Each request still reads the database, so a
+    revoked token is refused at once.
+    """
+    reader = getattr(ctx, "_token_reader", None)
+    if reader is None:
+        def read(tokens: Sequence[str]) -> list[tuple[str, str] | None]:
+            with ctx.reading() as session:
+                return [enrolment.device_for_token(session, token) for token in tokens]
+
+        reader = GroupCommit(read)
+        ctx._token_reader = reader  # type: ignore[attr-defined]  # one per app context
+    return reader
 
 
 CurrentDevice = Annotated[DeviceIdentity, Depends(current_device)]

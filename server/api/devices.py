@@ -1,6 +1,7 @@
 """Device routes: enrol, heartbeat, own config and the catalog."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -10,8 +11,10 @@ from fastapi.responses import JSONResponse
 from server import wire
 from server.api.body import read_json, refuse
 from server.api.deps import Ctx, CurrentDevice, not_modified
+from server.context import AppContext
 from server.models import Device, utcnow
 from server.services import content, enrolment, status
+from server.services.group_commit import GroupCommit
 
 router = APIRouter(prefix="/api/v1", tags=["devices"])
 AUTH = {401: {"description": "Missing, unknown or revoked token"},
@@ -34,7 +37,7 @@ async def enrol(request: Request, ctx: Ctx) -> Any:
 
     def work() -> enrolment.Enrolled:
         with ctx.transaction() as session:
-            return enrolment.enrol(session, body["code"], name=body.get("name", ""))
+            return enrolment.enrol(session, body["code"], name=body.get("name", ""), instance_id=body.get("instance_id", ""), retry_window_s=ctx.settings.enrol_retry_window_s)
 
     try:
         result = await run_in_threadpool(work)
@@ -53,18 +56,25 @@ async def heartbeat(request: Request, ctx: Ctx, device: CurrentDevice) -> Any:
     except wire.WireError as exc:
         return refuse(exc)
 
-    def work() -> dict[str, Any]:
-        now = utcnow()
-        with ctx.transaction() as session:
-            commands = status.heartbeat(session, device.id, body, now)
-            return {
-                "server_time": now.isoformat(),
-                "heartbeat_interval_s": ctx.settings.heartbeat_interval_s,
-                "commands": [{"id": c.id, "kind": c.kind, "args": c.args} for c in commands],
-            }
-
     ctx.counters.add("kiosk_heartbeats_total")
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(_heartbeats(ctx).submit, (device.id, body))
+
+
+def _heartbeats(ctx: AppContext) -> GroupCommit[tuple[str, dict[str, Any]], dict[str, Any]]:
+    """The app's heartbeat writer: concurrent heartbeats share one transaction (``group_commit``)."""
+    writer = getattr(ctx, "_heartbeat_writer", None)
+    if writer is None:
+        def write(beats: Sequence[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+            now = utcnow()
+            with ctx.transaction() as session:
+                pending = status.heartbeat_many(session, beats, now)
+                return [{"server_time": now.isoformat(), "heartbeat_interval_s": ctx.settings.heartbeat_interval_s,
+                         "commands": [{"id": c.id, "kind": c.kind, "args": c.args} for c in commands]}
+                        for commands in pending]
+
+        writer = GroupCommit(write)
+        ctx._heartbeat_writer = writer  # type: ignore[attr-defined]  # one per app context
+    return writer
 
 
 @router.get("/config", responses={304: {"description": "Not modified"}, **AUTH})

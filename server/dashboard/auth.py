@@ -1,21 +1,26 @@
 """Dashboard sign-in: session cookie, CSRF tokens, roles, login rate limiting.
 
 The session cookie is signed (itsdangerous, via Starlette's SessionMiddleware) and holds only
-the user id and the CSRF token; the user row is re-read on every request so a deactivated
-account or a changed role takes effect at once. Every state-changing form carries the CSRF
+the user id, a random session id and the CSRF token; the user row is re-read on every request so
+a deactivated account or a changed role takes effect at once, and a signed-out session id is
+kept in ``signed_out_sessions`` until the cookie would have expired, so a copied cookie dies
+with the sign-out. Every state-changing form carries the CSRF
 token, compared in constant time.
 """
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy import delete
 
 from server import security
 from server.api.deps import Ctx
-from server.models import User
+from server.models import User, utcnow
+from server.models.people import SignedOutSession
 
 WRITE_ROLES = ("admin", "technician")  # may acknowledge faults, send commands, issue enrol codes
 
@@ -55,7 +60,8 @@ def current_viewer(request: Request, ctx: Ctx) -> Viewer:
         raise LoginRequired
     with ctx.reading() as session:
         user = session.get(User, uid)
-        if user is None or not user.active:
+        sid = request.session.get("sid", "")
+        if user is None or not user.active or not sid or session.get(SignedOutSession, sid) is not None:
             request.session.clear()
             raise LoginRequired
         return Viewer(user.id, user.username, user.role)
@@ -81,4 +87,18 @@ def sign_in(request: Request, user: User) -> None:
     """Start a fresh session (new CSRF token) so a planted pre-login session is worthless."""
     request.session.clear()
     request.session["uid"] = user.id
+    request.session["sid"] = secrets.token_urlsafe(24)
     request.session["csrf"] = secrets.token_urlsafe(24)
+
+
+def sign_out(request: Request, ctx: Ctx) -> None:
+    """End this session for good: its id is refused until the cookie would have expired."""
+    sid = request.session.get("sid")
+    request.session.clear()
+    if not sid:
+        return
+    now = utcnow()
+    with ctx.transaction() as session:
+        session.execute(delete(SignedOutSession).where(SignedOutSession.expires_at < now))
+        if session.get(SignedOutSession, sid) is None:
+            session.add(SignedOutSession(sid=sid, expires_at=now + timedelta(seconds=ctx.settings.session_max_age_s)))

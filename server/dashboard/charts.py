@@ -7,6 +7,7 @@ browser. Two shapes cover the reports: bars (counts per device, function, hour) 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,8 +24,26 @@ class Series:
 
 
 def _scale(series: Sequence[Series], ceiling: float | None) -> float:
+    """The top of the axis: ``ceiling`` (e.g. 1.0 for rates), else a round value above the data.
+
+    The four grid steps are 1, 2, 2.5 or 5 times a power of ten, so a grid line never reads
+    "4笔" where the value is 3.75.
+    """
+    if ceiling is not None:
+        return ceiling
     top = max((v for s in series for v in s.values if v is not None), default=0.0)
-    return ceiling if ceiling is not None else (top if top > 0 else 1.0)
+    if top <= 0:
+        return 4.0
+    raw_step = top / 4
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    if top >= 4:
+        step = max(step, 1.0)  # counts: whole-number grid lines
+    return step * 4
+
+
+def _tick(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _frame(title: str, top: float, unit: str, labels: Sequence[str], body: list[str],
@@ -34,8 +53,7 @@ def _frame(title: str, top: float, unit: str, labels: Sequence[str], body: list[
              f'role="img" width="100%"><title>{escape(title)}</title>']
     for i in range(5):  # grid lines with values
         y = PAD_TOP + plot_h * i / 4
-        value = top * (4 - i) / 4
-        text = f"{value:.0f}{unit}" if top >= 4 or value == 0 else f"{value:.2f}{unit}"
+        text = _tick(top * (4 - i) / 4) + unit
         parts.append(f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb"/>'
                      f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
                      f'fill="#6b7280">{escape(text)}</text>')

@@ -12,9 +12,11 @@ from server import security
 from server.api.deps import Ctx
 from server.dashboard import queries
 from server.dashboard.auth import (CurrentViewer, LoginRequired, Viewer, Writer, check_csrf, csrf_token,
-                                   login_key, sign_in)
+                                   login_key, sign_in, sign_out)
 from server.dashboard.templating import WEB, make_templates
 from server.models import User
+from server.notify.calls import open_calls
+from server.reports.pages import device_extras, fleet_extras
 from server.services import commands, enrolment, faults
 
 templates = make_templates()
@@ -72,9 +74,9 @@ def login(request: Request, ctx: Ctx, username: FormStr, password: FormStr, csrf
     return RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/fleet", status_code=303)
 
 
-def logout(request: Request, csrf: FormStr) -> Response:
+def logout(request: Request, ctx: Ctx, csrf: FormStr) -> Response:
     check_csrf(request, csrf)
-    request.session.clear()
+    sign_out(request, ctx)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -90,14 +92,17 @@ ALL_TILES_UP_TO = 300
 def fleet_page(request: Request, ctx: Ctx, viewer: CurrentViewer, hall: str = "") -> HTMLResponse:
     with ctx.reading() as session:
         groups = queries.fleet(session, hall or None)
+        extra = fleet_extras(session, hall or None)  # staff calls, 实时可办率 (server/reports)
     total = sum(len(g.tiles) for g in groups)
     return _page(request, "fleet.html", viewer, groups=groups, hall=hall,
-                 all_tiles=bool(hall) or total <= ALL_TILES_UP_TO, total=total)
+                 all_tiles=bool(hall) or total <= ALL_TILES_UP_TO, total=total, **extra)
 
 
 def device_page(request: Request, ctx: Ctx, viewer: CurrentViewer, device_id: str) -> HTMLResponse:
     with ctx.reading() as session:
         detail = queries.device_detail(session, device_id)
+        if detail is not None:
+            detail.update(device_extras(session, detail["device"]))  # timeline, usage chart, 可办率
     if detail is None:
         raise HTTPException(404, "no such device")
     return _page(request, "device.html", viewer, command_kinds=commands.KINDS, **detail)
@@ -118,7 +123,8 @@ def queue_command(request: Request, ctx: Ctx, viewer: Writer, device_id: str, ki
 def faults_page(request: Request, ctx: Ctx, viewer: CurrentViewer, show: str = "active") -> HTMLResponse:
     with ctx.reading() as session:
         rows = queries.fault_queue(session, show_all=show == "all")
-    return _page(request, "faults.html", viewer, rows=rows, show=show)
+        calls = open_calls(session)
+    return _page(request, "faults.html", viewer, rows=rows, show=show, calls=calls)
 
 
 def fault_action(request: Request, ctx: Ctx, viewer: Writer, fault_id: int, action: str, csrf: FormStr,

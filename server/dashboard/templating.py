@@ -17,7 +17,7 @@ REASONS = {
     "paper_out": "缺纸", "paper_near_end": "纸将尽", "cover_open": "舱盖打开", "offline": "离线",
     "port_missing": "端口丢失", "reader_lost": "读卡器断开", "camera_lost": "摄像头断开", "disk_full": "磁盘已满",
 }
-ROLES = {"admin": "管理员", "technician": "运维人员", "supervisor": "监督员", "viewer": "只读"}
+ROLES = {"admin": "管理员", "technician": "运维人员", "supervisor": "监督员", "viewer": "只读", "department": "部门人员"}
 
 
 def local_time(value: datetime | None) -> str:

@@ -30,8 +30,9 @@ class Department(Base):
 class Staff(Base):
     """A window staff member, shown on the evaluator (name, number, photo) and counted in statistics.
 
-    ``pin_hash`` (argon2id) is for the PIN login on an evaluator; ``card_uid_hash`` is the SHA-256
-    of the staff card's UID, so a database leak does not give usable card numbers.
+    ``pin_hash`` is for the PIN login on an evaluator, in the device's own PBKDF2 format because
+    evaluators verify it offline (see ``server/staff/credentials.py``); ``card_uid_hash`` is the
+    SHA-256 of the staff card's UID, so a database leak does not give usable card numbers.
     """
 
     __tablename__ = "staff"

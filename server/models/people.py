@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, UTCDateTime, utcnow
 
-ROLES = ("admin", "technician", "supervisor", "viewer")
+ROLES = ("admin", "technician", "supervisor", "viewer", "department")  # department: 好差评 staff of one department
 
 
 class User(Base):
@@ -22,6 +22,19 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignedOutSession(Base):
+    """A dashboard session that was signed out, until its cookie would have expired anyway.
+
+    Sessions are signed cookies with no server-side state; without this list a cookie copied
+    before sign-out would keep working until it expires.
+    """
+
+    __tablename__ = "signed_out_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class AuditEntry(Base):

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from server.models import Command, utcnow
 from server.services import audit
 
-KINDS = ("reload_config", "update_catalog", "restart_app", "lock", "unlock", "screenshot", "set_schedule")
+KINDS = ("reload_config", "update_catalog", "restart_app", "lock", "unlock", "screenshot", "set_schedule",
+         "update_staff", "update_reasons")
 OPEN_STATES = ("pending", "delivered")
 
 
@@ -25,22 +26,29 @@ def queue(session: Session, device_id: str, kind: str, args: dict[str, Any] | No
     return command
 
 
-_OPEN = (select(Command).where(Command.device_id == bindparam("device_id"), Command.state.in_(OPEN_STATES))
-         .order_by(Command.id))
-
-
 def take_open(session: Session, device_id: str, now: datetime) -> list[Command]:
     """Commands to send in this heartbeat answer.
 
     Delivered-but-unacknowledged commands are sent again (at-least-once): an answer lost on
     the network must not lose the command. Devices deduplicate by command id.
     """
-    commands = list(session.scalars(_OPEN, {"device_id": device_id}))
-    for command in commands:
+    return take_open_many(session, [device_id], now).get(device_id, [])
+
+
+_OPEN_MANY = (select(Command).where(Command.device_id.in_(bindparam("device_ids", expanding=True)),
+                                    Command.state.in_(OPEN_STATES))
+              .order_by(Command.id))
+
+
+def take_open_many(session: Session, device_ids: list[str], now: datetime) -> dict[str, list[Command]]:
+    """``take_open`` for several devices with one query (grouped heartbeats); keyed by device id."""
+    found: dict[str, list[Command]] = {}
+    for command in session.scalars(_OPEN_MANY, {"device_ids": device_ids}):
         if command.state == "pending":
             command.state = "delivered"
             command.delivered_at = now
-    return commands
+        found.setdefault(command.device_id, []).append(command)
+    return found
 
 
 def acknowledge(session: Session, device_id: str, command_id: int, status: str, detail: str, at: datetime) -> bool:

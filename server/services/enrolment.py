@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from server import security
-from server.models import Device, DeviceToken, EnrolCode, Site, utcnow
+from server.models import Device, DeviceToken, EnrolClaim, EnrolCode, Site, utcnow
 from server.services import audit
 
 DEFAULT_SITE_SLUG = "default"
@@ -71,14 +71,19 @@ def issue_code(
     return IssuedCode(code=code, site_slug=site.slug, device_type=device_type, expires_at_iso=expires.isoformat())
 
 
-def enrol(session: Session, code: str, *, name: str = "") -> Enrolled:
+def enrol(session: Session, code: str, *, name: str = "", instance_id: str = "", retry_window_s: int = 600) -> Enrolled:
     """Consume ``code`` and create the device with its first token.
 
     The code is marked used with a conditional UPDATE, so two devices racing with the same
-    code (or two server replicas) cannot both succeed.
+    code (or two server replicas) cannot both succeed. A device that sends a random
+    ``instance_id`` with the code may send the same pair again within ``retry_window_s`` (its
+    answer was lost): it gets the same device id and a fresh token, and the first token is
+    revoked, so at most one token from the code is ever live.
     """
     now = utcnow()
     row = session.scalar(select(EnrolCode).where(EnrolCode.code_hash == security.digest(security.normalise_code(code))))
+    if row is not None and row.used_at is not None and instance_id:
+        return _retry(session, row, instance_id, now, retry_window_s)
     if row is None or row.used_at is not None or row.expires_at <= now:
         raise EnrolError("enrol code unknown, already used or expired")
     claimed = session.execute(
@@ -96,7 +101,27 @@ def enrol(session: Session, code: str, *, name: str = "") -> Enrolled:
     session.execute(update(EnrolCode).where(EnrolCode.id == row.id).values(device_id=device.id))
     token = security.new_token()
     session.add(DeviceToken(token_hash=security.digest(token), device_id=device.id))
+    if instance_id:
+        session.add(EnrolClaim(code_id=row.id, nonce_hash=security.digest(instance_id), device_id=device.id,
+                               claimed_at=now, retries=0))
     audit.record(session, f"device:{device.id}", "device.enrol", device.id, code_hint=row.hint)
+    return Enrolled(device_id=device.id, token=token)
+
+
+def _retry(session: Session, row: EnrolCode, instance_id: str, now: datetime, window_s: int) -> Enrolled:
+    """Answer a retried enrolment again: same instance, within the window, device still in service."""
+    claim = session.get(EnrolClaim, row.id, with_for_update=True)
+    device = session.get(Device, claim.device_id) if claim is not None else None
+    if (claim is None or device is None or device.retired or claim.claimed_at < now - timedelta(seconds=window_s)
+            or not security.same(claim.nonce_hash, security.digest(instance_id))):
+        raise EnrolError("enrol code unknown, already used or expired")
+    session.execute(update(DeviceToken).where(DeviceToken.device_id == device.id, DeviceToken.revoked_at.is_(None))
+                    .values(revoked_at=now))
+    token = security.new_token()
+    session.add(DeviceToken(token_hash=security.digest(token), device_id=device.id))
+    claim.retries += 1
+    audit.record(session, f"device:{device.id}", "device.enrol_retry", device.id, code_hint=row.hint,
+                 retries=claim.retries)
     return Enrolled(device_id=device.id, token=token)
 
 

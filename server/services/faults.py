@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import Fault, utcnow
+from server.notify import outbox as notify
 from server.services import audit
 
 ACTIVE = ("open", "acknowledged")
@@ -45,10 +46,12 @@ def raise_fault(
         recent.resolved_by = None
         recent.flaps += 1
         recent.detail = detail[:500] or recent.detail
+        notify.fault_changed(session, recent, "reopened")
         return recent
     fault = Fault(device_id=device_id, peripheral=peripheral, reason=reason, detail=detail[:500],
                   source=source, state="open", opened_at=at, flaps=0, resolution_note="")
     session.add(fault)
+    notify.fault_changed(session, fault, "opened")
     return fault
 
 
@@ -64,6 +67,7 @@ def clear_faults(session: Session, device_id: str, peripheral: str, reason: str 
         fault.state = "resolved"
         fault.resolved_at = max(at, fault.opened_at)
         fault.resolved_by = by
+        notify.fault_changed(session, fault, "resolved")
     return faults
 
 
@@ -75,6 +79,7 @@ def acknowledge(session: Session, fault_id: int, username: str) -> Fault:
     fault.acknowledged_at = utcnow()
     fault.acknowledged_by = username
     audit.record(session, f"user:{username}", "fault.acknowledge", str(fault_id))
+    notify.fault_changed(session, fault, "acknowledged")
     return fault
 
 
@@ -90,6 +95,7 @@ def resolve(session: Session, fault_id: int, username: str, note: str) -> Fault:
     fault.resolved_by = username
     fault.resolution_note = note.strip()[:2000]
     audit.record(session, f"user:{username}", "fault.resolve", str(fault_id))
+    notify.fault_changed(session, fault, "resolved")
     return fault
 
 

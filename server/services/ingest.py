@@ -109,4 +109,7 @@ def batch_effects() -> dict[str, BatchEffect]:
     Imported on first use, not at import time, so the fleet core does not load every feature.
     Types without an effect are stored only.
     """
-    return {}
+    from server.notify.calls import on_call_staff
+    from server.ratings.intake import apply_rating_events
+
+    return {"call_staff": on_call_staff, "rating": apply_rating_events}

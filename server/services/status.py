@@ -7,6 +7,7 @@ server-side fault (peripheral ``device``, reason ``offline``); coming back resol
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,18 +28,47 @@ _SEEN = (update(Device).where(Device.id == bindparam("device_id"))
 _SEEN_AND_BACK = _SEEN.where(Device.online.is_(False)).values(online=True)
 
 
-def heartbeat(session: Session, device_id: str, body: dict[str, Any], now: datetime) -> list[Command]:
-    """Record a heartbeat; returns the commands to hand to the device."""
+def _seen_params(device_id: str, body: dict[str, Any], now: datetime) -> dict[str, Any]:
     peripherals = body.get("peripherals")
-    params = {"device_id": device_id, "seen": now, "snapshot": body,
-              "peripherals": peripherals if isinstance(peripherals, dict) else None}
+    return {"device_id": device_id, "seen": now, "snapshot": body,
+            "peripherals": peripherals if isinstance(peripherals, dict) else None}
+
+
+def _mark_seen(session: Session, device_id: str, body: dict[str, Any], now: datetime) -> None:
+    params = _seen_params(device_id, body, now)
     flipped = session.execute(_SEEN_AND_BACK, params).rowcount  # type: ignore[attr-defined]
     if not flipped:  # the usual case: already online, one UPDATE either way
         session.execute(_SEEN, params)
     else:
         session.add(StatusTransition(device_id=device_id, at=now, online=True, reason="heartbeat"))
         faults.clear_faults(session, device_id, OFFLINE_PERIPHERAL, OFFLINE_REASON, at=now, by="server")
+
+
+def heartbeat(session: Session, device_id: str, body: dict[str, Any], now: datetime) -> list[Command]:
+    """Record a heartbeat; returns the commands to hand to the device."""
+    _mark_seen(session, device_id, body, now)
     return commands.take_open(session, device_id, now)
+
+
+def heartbeat_many(session: Session, beats: Sequence[tuple[str, dict[str, Any]]], now: datetime) -> list[list[Command]]:
+    """Record several heartbeats in one transaction (see ``group_commit``); commands per beat, in order.
+
+    Devices that are online (nearly all) get one executemany UPDATE together; the few that
+    were offline take the per-device path that writes the transition and clears the fault.
+    A device that beats twice in one round gets its commands in the first answer only.
+    """
+    ids = list(dict.fromkeys(device_id for device_id, _ in beats))
+    offline = set(session.scalars(select(Device.id).where(Device.id.in_(ids), Device.online.is_(False))))
+    online_rows = []
+    for device_id, body in beats:
+        if device_id in offline:
+            _mark_seen(session, device_id, body, now)
+        else:
+            online_rows.append(_seen_params(device_id, body, now))
+    if online_rows:
+        session.connection().execute(_SEEN, online_rows)
+    pending = commands.take_open_many(session, ids, now)
+    return [pending.pop(device_id, []) for device_id, _ in beats]
 
 
 def sweep(session: Session, now: datetime, offline_after_s: int, flap_window_s: int) -> list[str]:

@@ -28,3 +28,12 @@ def test_line_breaks_at_missing_days() -> None:
                      unit="", ceiling=1.0)
     lines = ET.fromstring(str(svg)).findall(f"{SVG}polyline")
     assert [len(line.get("points").split()) for line in lines] == [2, 2]
+
+
+def test_grid_lines_are_round_values() -> None:
+    svg = str(bar_chart("办件量", ["a", "b"], [Series("笔", [3.75, 1])], unit="笔"))
+    ticks = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if t.text and t.text.endswith("笔")]
+    assert ticks == ["4笔", "3笔", "2笔", "1笔", "0笔"]
+    svg = str(bar_chart("办件量", ["a"], [Series("笔", [13])], unit="笔"))
+    ticks = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if t.text and t.text.endswith("笔")]
+    assert ticks == ["20笔", "15笔", "10笔", "5笔", "0笔"]
