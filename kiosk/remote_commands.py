@@ -99,6 +99,8 @@ COMMAND_ARGS: Mapping[str, type[_Args]] = {
     "unlock": NoArgs,
     "screenshot": NoArgs,
     "set_schedule": ScreenScheduleArgs,
+    "update_staff": NoArgs,
+    "update_reasons": NoArgs,
 }
 """Every command the dashboard can send, with the arguments it may carry."""
 

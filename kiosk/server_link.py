@@ -126,9 +126,26 @@ class Fetched:
 
 def get_json(link: ServerLink, path: str, etag: str = "") -> Fetched:
     """GET a device resource (config, catalog) with ``If-None-Match``; raises :class:`LinkDown`."""
+    status, raw, new_etag = _get(link, path, etag, "application/json")
+    if status == 304:
+        return Fetched(304, None, etag)
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        raise LinkDown("bad_response", f"HTTP {status}: unreadable body") from None
+    return Fetched(status, body, new_etag)
+
+
+def get_bytes(link: ServerLink, path: str, etag: str = "", accept: str = "*/*") -> Fetched:
+    """GET a binary resource (a staff photo) with ``If-None-Match``; ``body`` is the raw bytes."""
+    status, raw, new_etag = _get(link, path, etag, accept)
+    return Fetched(304, None, etag) if status == 304 else Fetched(status, raw, new_etag)
+
+
+def _get(link: ServerLink, path: str, etag: str, accept: str) -> tuple[int, bytes, str]:
     if not link.token:
         raise LinkDown("not_enrolled")
-    headers = {"Accept": "application/json", "Authorization": f"Bearer {link.token}"}
+    headers = {"Accept": accept, "Authorization": f"Bearer {link.token}"}
     if etag:
         headers["If-None-Match"] = etag
     try:
@@ -139,13 +156,7 @@ def get_json(link: ServerLink, path: str, etag: str = "") -> Fetched:
         raise LinkDown("tls_error", _short(exc)) from None
     except requests.RequestException as exc:
         raise LinkDown("server_unreachable", f"{type(exc).__name__}: {_short(exc)}") from None
-    if response.status_code == 304:
-        return Fetched(304, None, etag)
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        raise LinkDown("bad_response", f"HTTP {response.status_code}: unreadable body") from None
-    return Fetched(response.status_code, body, response.headers.get("ETag", ""))
+    return response.status_code, raw, response.headers.get("ETag", "")
 
 
 def _short(exc: BaseException) -> str:

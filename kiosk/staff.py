@@ -1,14 +1,18 @@
 """Window staff: who may sign in on an evaluator, by staff card UID or staff number + PIN.
 
-The management server will own the staff records and photos; until it sends them, the
-directory is a small JSON file in the data directory (``staff.json``), replaced whole by the
-``update_staff`` remote command or by hand. ``sample_staff = true`` in the config seeds
-fictitious demo staff (``assets/staff/sample.json``; every name is marked 示例). PINs are
-stored only as PBKDF2 hashes (:mod:`kiosk.pin`), and a run of wrong PINs locks the pad for a
-while, because the keypad is on a screen in a public hall.
+The management server owns the staff records and photos (dashboard page 窗口人员);
+:mod:`kiosk.staff_sync` fetches the directory of this evaluator's hall with ETags, caches it
+with the photos in the data directory (``staff.json`` + ``staff_photo_*.jpg``, written
+atomically) so sign-in works offline, and swaps it in here. Without a server the file can be
+placed by hand; ``sample_staff = true`` in the config seeds fictitious demo staff
+(``assets/staff/sample.json``; every name is marked 示例). PINs are stored only as PBKDF2
+hashes (:mod:`kiosk.pin`) and staff cards as SHA-256 of their UID (``card_uid_hash``; the
+sample file may give a plain ``card_uid``); a run of wrong PINs locks the pad for a while,
+because the keypad is on a screen in a public hall.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -25,6 +29,12 @@ STAFF_FILE = "staff.json"
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "assets" / "staff" / "sample.json"
 STAFF_NO_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 UID_RE = re.compile(r"^[0-9A-F]{8,20}$")
+UID_HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def card_uid_hash(uid: str) -> str:
+    """SHA-256 (hex) of the upper-case hex UID: the server stores and sends only this."""
+    return hashlib.sha256(uid.upper().encode("ascii", "replace")).hexdigest()
 
 
 class StaffDirectoryError(ValueError):
@@ -36,9 +46,9 @@ class StaffMember:
     staff_no: str
     name: str
     title: str = ""
-    card_uid: str = ""
+    card_uid: str = ""  # SHA-256 hex of the UID (a plain UID in the sample file is hashed on load)
     pin_hash: str = ""
-    photo: str = ""  # a file name in the directory's folder; empty = silhouette
+    photo: str = ""  # a file name in the directory's folder; empty = initials avatar
 
     def __repr__(self) -> str:  # the hash is not secret-free: keep it out of logs
         return f"StaffMember({self.staff_no!r}, {self.name!r})"
@@ -57,11 +67,14 @@ def parse_directory(raw: Any) -> tuple[int, dict[str, StaffMember]]:
         if not isinstance(item, Mapping):
             raise StaffDirectoryError("each staff entry is an object")
         no, name = str(item.get("staff_no", "")), str(item.get("name", ""))
-        uid = str(item.get("card_uid", "")).upper()
         if not STAFF_NO_RE.match(no) or not 0 < len(name) <= 32:
             raise StaffDirectoryError(f"entry {no!r}: staff_no (1-16 letters/digits) and name are required")
-        if uid and (not UID_RE.match(uid) or uid in uids):
-            raise StaffDirectoryError(f"entry {no}: card_uid must be unique hex")
+        plain = str(item.get("card_uid", "")).upper()
+        if plain and not UID_RE.match(plain):
+            raise StaffDirectoryError(f"entry {no}: card_uid must be hex")
+        uid = card_uid_hash(plain) if plain else str(item.get("card_uid_hash", ""))
+        if uid and (not UID_HASH_RE.match(uid) or uid in uids):
+            raise StaffDirectoryError(f"entry {no}: the card must be unique (card_uid_hash: 64 hex digits)")
         if no in members:
             raise StaffDirectoryError(f"duplicate staff_no {no}")
         uids.add(uid)
@@ -95,17 +108,29 @@ class StaffDirectory:
         version, members = parse_directory(raw)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        # PIN hashes inside: readable by the kiosk user only
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
+            json.dump(raw, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, self.path)
         with self._lock:
             self.version, self._members = version, members
         return len(members)
 
+    def get(self, staff_no: str) -> StaffMember | None:
+        with self._lock:
+            return self._members.get(staff_no)
+
+    def members(self) -> list[StaffMember]:
+        with self._lock:
+            return list(self._members.values())
+
     def __len__(self) -> int:
         return len(self._members)
 
     def by_card(self, uid: str) -> StaffMember | None:
-        uid = uid.upper()
+        uid = card_uid_hash(uid)
         with self._lock:
             return next((m for m in self._members.values() if m.card_uid and m.card_uid == uid), None)
 

@@ -15,6 +15,7 @@ SIMULATORS: dict[str, tuple[str, str]] = {
     "sscard": ("drivers.smartcard.simulator:main", "social-security + staff card for vsmartcard-vpcd"),
     "scanner": ("drivers.scanner.simulator:main", "serial QR/barcode scanner on a pty (codes, GBK, unplug)"),
     "window": ("kiosk.window_sim:main", "window/queue system driving an evaluator's local API (cases, invitations)"),
+    "window-serial": ("drivers.windowline.simulator:main", "older queue system on a serial line (pty): CASE/INVITE/…"),
 }
 
 

@@ -54,6 +54,8 @@ class EvaluatorController:
         self.stopped = False
         self.service_days: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)  # set by the remote set_schedule command
         self.api = None
+        self.sync_worker = None  # staff directory + reason list from the server (kiosk.sync_worker)
+        self.serial_line = None  # an older queue system on a serial port (kiosk.window_serial)
         self.card_watcher = None
         self._events = []
 
@@ -67,6 +69,12 @@ class EvaluatorController:
                 self.api = WindowApi(self.service, api_cfg.token, api_cfg.port, self.app.lang).start()
             except OSError as exc:
                 log.error("window API could not listen on 127.0.0.1:%d: %s", api_cfg.port, exc)
+        serial_cfg = self.settings.serial
+        if serial_cfg is not None and serial_cfg.enabled:
+            from kiosk.window_serial import start_window_serial
+
+            self.serial_line = start_window_serial(self.service, serial_cfg.port, serial_cfg.baudrate,
+                                                   serial_cfg.reconnect_s)
         staffcard = self.app.kiosk_config.devices.staffcard
         if staffcard is not None:
             threading.Thread(target=self._start_card_watcher, args=(staffcard,), daemon=True,
@@ -103,13 +111,40 @@ class EvaluatorController:
         if self.card_watcher is not None:
             self.card_watcher.stop()
             self.card_watcher = None
+        if self.serial_line is not None:
+            self.serial_line.stop(timeout=2.0)
+            self.serial_line = None
+        if self.sync_worker is not None:
+            self.sync_worker.stop(timeout=1.0)
+            self.sync_worker = None
 
     def _register_commands(self, *_args) -> bool:
         """Once reporting is up (it starts after the first frame): screen hours from the dashboard."""
         if self.app.reporting is None:
             return True  # keep polling
         self.app.reporting.register_command("set_schedule", self._set_schedule)
+        from kiosk.sync_worker import start_server_sync
+
+        self.sync_worker = start_server_sync(
+            self.app.kiosk_config, self.app.reporting, staff=self.staff, interval_s=self.settings.sync_interval_s,
+            on_staff=lambda: Clock.schedule_once(lambda _dt: self._staff_updated(), 0),
+            on_reasons=lambda new: Clock.schedule_once(lambda _dt: self._reasons_updated(new), 0))
         return False
+
+    def _staff_updated(self) -> None:
+        """A new directory from the server: a staff member no longer in it is signed out."""
+        current = self.service.staff
+        if current is not None and self.staff.get(current.staff_no) is None:
+            self.logout("removed")
+        self.sync("staff")
+
+    def _reasons_updated(self, reasons) -> None:
+        """A newer reason list for the next bad rating; not while one is on screen (its codes must stay valid)."""
+        if self.app.manager.current in RATING_SCREENS:
+            Clock.schedule_once(lambda _dt: self._reasons_updated(reasons), 1.0)
+            return
+        self.reasons = reasons
+        self.service.ledger.set_reasons(reasons)
 
     def _set_schedule(self, command):
         """Remote ``set_schedule`` (reporter thread): new hours apply from the next tick."""

@@ -22,7 +22,8 @@ class EvaluatorIdleScreen(Screen):
     staff_no = StringProperty("")
     staff_line = StringProperty("")
     staff_no_line = StringProperty("")
-    photo = StringProperty("")  # a cached photo file, or '' for the silhouette
+    photo = StringProperty("")  # the cached photo from the server, or '' (initials avatar / silhouette)
+    initial = StringProperty("")  # the surname on a coloured disc while there is no photo
     paused = BooleanProperty(False)
 
     def __init__(self, **kwargs):
@@ -36,8 +37,10 @@ class EvaluatorIdleScreen(Screen):
         staff = controller.service.staff
         self.staff_name = staff.name if staff else ""
         self.staff_no = staff.staff_no if staff else ""
-        path = controller.staff.photo_path(staff) if staff else None
+        fresh = controller.staff.get(staff.staff_no) if staff else None  # the directory may have been re-synced
+        path = controller.staff.photo_path(fresh or staff) if staff else None
         self.photo = str(path) if path else ""
+        self.initial = staff.name[:1] if staff and not path else ""
         self.paused = controller.service.paused
 
     def _refresh(self, *_args) -> None:

@@ -18,7 +18,7 @@ from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.rating import Level
-from screens.widgets.face import Face  # noqa: F401  (used in the kv file)
+from screens.widgets.rating import RatingFaces  # noqa: F401  (the shared component, used in the kv file)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)

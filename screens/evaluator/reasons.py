@@ -11,15 +11,11 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
-from kivy.uix.togglebutton import ToggleButton
 
 from screens.widgets.keypad import DigitKeypad  # noqa: F401  (KeypadKey, used in the kv file)
+from screens.widgets.rating import ReasonGrid, ReasonToggle  # noqa: F401  (the shared component)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
-
-
-class ReasonToggle(ToggleButton):
-    code = StringProperty("")
 
 
 class EvaluatorReasonsScreen(Screen):
@@ -28,27 +24,14 @@ class EvaluatorReasonsScreen(Screen):
     can_submit = BooleanProperty(False)
 
     def on_pre_enter(self, *_args) -> None:
-        self.chosen = []
-        self._build()
+        app = App.get_running_app()
+        self.ids.grid.show(app.evaluator.reasons, app.lang)
 
     def on_chosen(self, *_args) -> None:
         self.can_submit = bool(self.chosen)
 
-    def _build(self) -> None:
-        app = App.get_running_app()
-        grid = self.ids.grid
-        grid.clear_widgets()
-        for reason in app.evaluator.reasons.reasons:
-            toggle = ReasonToggle(code=reason.code, text=reason.label(app.lang))
-            toggle.bind(state=self._toggled)
-            grid.add_widget(toggle)
-
-    def _toggled(self, toggle: ReasonToggle, state: str) -> None:
-        chosen = [c for c in self.chosen if c != toggle.code]
-        self.chosen = chosen + [toggle.code] if state == "down" else chosen
-
     def toggle(self, code: str) -> ReasonToggle | None:
-        return next((w for w in self.ids.grid.children if w.code == code), None)
+        return self.ids.grid.toggle(code)
 
     def submit(self) -> None:
         App.get_running_app().evaluator.submit(self.level, tuple(self.chosen))

@@ -1,0 +1,1 @@
+"""A line protocol over a serial port for older window (queue) systems; see protocol.py."""
