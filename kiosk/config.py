@@ -198,6 +198,11 @@ class UiConfig(StrictModel):
     font: Path | None = Field(default=None, description="a CJK font file; found with fontconfig when unset")
     screenshot_dir: Path | None = Field(default=None, description="write a screenshot of the window here")
     screenshot_every_s: float = Field(default=5, gt=0)
+    hotline: str = Field(default="12345", max_length=32, description="service hotline shown when out of service")
+    call_staff_interval_s: float = Field(default=60, ge=5, le=3600,
+                                         description="repeated 呼叫工作人员 presses within this are not sent again")
+    screen_diagonal_in: float = Field(default=21.5, gt=3, le=100,
+                                      description="physical screen diagonal: touch targets are checked in mm")
 
 
 _PIN_HASH_RE = re.compile(r"^pbkdf2_sha256\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")
@@ -225,6 +230,16 @@ class ServerLinkConfig(StrictModel):
     required: bool = False
 
 
+class BackendConfig(StrictModel):
+    """Where the terminal's content (catalog, cases, certificates) comes from (docs/CONTENT_API.md)."""
+
+    source: Literal["server", "sample"] = Field(
+        default="server", description="server: the [server]'s content API; sample: built-in 示例 data (demo, tests)")
+    catalog_refresh_s: float = Field(default=300, ge=5, le=86400, description="check the catalog's ETag this often")
+    retry_after_s: float = Field(default=30, ge=1, le=3600, description="offline: try the server again after")
+    upload_timeout_s: float = Field(default=120, gt=0, le=600, description="read timeout of an application upload")
+
+
 class PathsConfig(StrictModel):
     data_dir: Path = Path("var/kiosk")
     log_dir: Path = Path("var/kiosk/log")
@@ -248,10 +263,22 @@ class WindowApiConfig(StrictModel):
                        description="shared secret sent as 'Authorization: Bearer TOKEN'")
 
 
+class WindowSerialConfig(StrictModel):
+    """An older queue system on a serial line (docs/evaluator-api.md, "Serial line protocol")."""
+
+    enabled: bool = True
+    port: str = Field(min_length=1, description="serial port, e.g. /dev/ttyUSB0")
+    baudrate: int = Field(default=9600, ge=1200, le=921600)
+    reconnect_s: float = Field(default=2.0, gt=0, le=60)
+
+
 class EvaluatorConfig(StrictModel):
     """The window evaluator (评价器): rating rules, staff sign-in, screen hours (issue 10)."""
 
     api: WindowApiConfig | None = None
+    serial: WindowSerialConfig | None = None
+    sync_interval_s: float = Field(default=600, ge=10, le=86400,
+                                   description="how often staff directory and reason list are fetched")
     min_interval_s: float = Field(default=30, ge=0, le=3600, description="between ratings without a new case")
     invite_timeout_s: float = Field(default=60, ge=5, le=600, description="unanswered invitation -> not rated")
     thanks_s: float = Field(default=5, ge=1, le=60, description="how long the thank-you screen stays")
@@ -275,6 +302,7 @@ class KioskConfig(StrictModel):
     ui: UiConfig = UiConfig()
     maintenance: MaintenanceConfig
     server: ServerLinkConfig | None = None
+    backend: BackendConfig = BackendConfig()
     paths: PathsConfig = PathsConfig()
     liveness: LivenessConfig = LivenessConfig()
     devices: DevicesConfig = DevicesConfig()

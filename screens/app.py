@@ -79,6 +79,9 @@ class KioskApp(App):
         self._stopped = False
         self._toast_event = None
         self._woken_until: dt.datetime | None = None
+        self._backend = None  # kiosk.backend: built on first use (imports HTTP libraries)
+        self._voice = None  # screens.voice.VoicePrompter, built when 长者模式 first needs it
+        self._backend_lock = threading.Lock()
 
     # ----- helpers used from kv -------------------------------------------------
     def tr(self, key: str, *_bindings, **values) -> str:
@@ -129,11 +132,20 @@ class KioskApp(App):
         "maintenance_pin": "screens.maintenance.pin:PinScreen",
         "maintenance": "screens.maintenance.panel:MaintenanceScreen",
         "locked": "screens.locked:LockedScreen",
+        "out_of_service": "screens.terminal.out_of_service:OutOfServiceScreen",
         "evaluator_serving": "screens.evaluator.serving:EvaluatorServingScreen",
         "evaluator_rating": "screens.evaluator.rating:EvaluatorRatingScreen",
         "evaluator_reasons": "screens.evaluator.reasons:EvaluatorReasonsScreen",
         "evaluator_thanks": "screens.evaluator.thanks:EvaluatorThanksScreen",
         "evaluator_login": "screens.evaluator.login:EvaluatorLoginScreen",
+        # the terminal's citizen journeys (issue 11)
+        "identify": "screens.terminal.identify:IdentifyScreen",
+        "guide": "screens.terminal.guide:GuideScreen",
+        "guide_detail": "screens.terminal.guide_detail:GuideDetailScreen",
+        "progress": "screens.terminal.progress:ProgressScreen",
+        "print": "screens.terminal.print:PrintScreen",
+        "declare": "screens.terminal.declare:DeclareScreen",
+        "terminal_rating": "screens.terminal.terminal_rating:TerminalRatingScreen",
     }
 
     def show(self, name: str) -> None:
@@ -168,6 +180,12 @@ class KioskApp(App):
         self._schedule(lambda _dt: self.refresh_device_health(), 60.0)
         self._schedule(self._poll_reporting, 5.0)
         if self.kiosk_config.role == "terminal":
+            from screens.terminal.out_of_service import install as watch_service
+
+            watch_service(self)  # out-of-service screen while no citizen service is usable
+            from screens.terminal.idle import install as watch_idle
+
+            watch_idle(self)  # the "more time?" countdown and 长者模式's slower timeout
             self._apply_screen_schedule()
             self._schedule(lambda _dt: self._apply_screen_schedule(), 20.0)
         if threading.current_thread() is threading.main_thread():
@@ -183,9 +201,17 @@ class KioskApp(App):
         self._clock_events.clear()
         if self._toast_event is not None:
             self._toast_event.cancel()
+        if getattr(self, "server_sync", None) is not None:  # staff/reason refresh worker (terminal role)
+            self.server_sync.stop(timeout=1.0)
+            self.server_sync = None
         if self.reporting is not None:
             self.reporting.stop()
             self.reporting = None
+        if self._voice is not None:
+            self._voice.stop()
+        close = getattr(self._backend, "close", None)
+        if close is not None:
+            close()
         Window.unbind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard)
         Window.unbind(on_touch_down=self._on_activity)
         self.session.wipe("shutdown")
@@ -256,6 +282,33 @@ class KioskApp(App):
         self.scale = ELDERLY_SCALE if on else 1.0
         self.palette = HIGH_CONTRAST if on else STANDARD
         self.show_toast(self.tr("home.elderly_on" if on else "home.elderly_off"))
+        if self.kiosk_config.role != "terminal":
+            return  # the evaluator speaks its own invitation (screens.evaluator.rating)
+        if on:
+            self.voice.prerender()  # every step's prompt ready before the citizen reaches it
+            self.say("voice.home")
+        elif self._voice is not None:
+            self._voice.stop()
+
+    @property
+    def voice(self):
+        """The spoken prompts of 长者模式 (screens.voice.VoicePrompter), built on first use."""
+        if self._voice is None:
+            from screens.voice import VoicePrompter
+
+            speaker = self.kiosk_config.devices.speaker
+            self._voice = VoicePrompter(lambda: self.lang, Path(self.kiosk_config.paths.data_dir) / "voice",
+                                        speaker.voice if speaker else None)
+        return self._voice
+
+    def say(self, key: str) -> None:
+        """Speak the prompt ``key`` (``voice.identify`` ...) in 长者模式; otherwise nothing. Never raises."""
+        if not self.elderly or self.kiosk_config.role != "terminal":
+            return
+        try:
+            self.voice.say(key)
+        except Exception:
+            log.exception("voice prompt %s failed", key)
 
     def show_toast(self, text: str, seconds: float = 4.0) -> None:
         self.toast_text = text
@@ -365,6 +418,15 @@ class KioskApp(App):
         reporting.register_command("screenshot", screenshot)
         reporting.register_command("lock", lock)
         reporting.register_command("unlock", unlock)
+        if self.kiosk_config.role == "terminal":  # the evaluator's controller runs its own (with staff)
+            from kiosk.sync_worker import start_server_sync
+
+            def reasons_installed(new) -> None:  # worker thread; the next bad rating uses the new list
+                ledger = getattr(self, "_terminal_ledger", None)
+                if ledger is not None:
+                    ledger.set_reasons(new)
+
+            self.server_sync = start_server_sync(self.kiosk_config, reporting, on_reasons=reasons_installed)
 
     def _start_reporting(self) -> None:
         """Start heartbeats and delivery off the UI thread (imports HTTP libraries)."""
@@ -384,6 +446,21 @@ class KioskApp(App):
     def record(self, event_type: str, payload: dict) -> None:
         """Queue a usage, rating or fault event durably before the UI moves on."""
         self._ensure_reporting().record(event_type, payload)
+
+    @property
+    def built_backend(self):
+        """The backend if something has built (or set) it already; ``None`` otherwise. Builds nothing."""
+        return self._backend
+
+    @property
+    def backend(self):
+        """The content backend (catalog, cases, certificates, applications), built on first use."""
+        with self._backend_lock:
+            if self._backend is None:
+                from kiosk.backend.factory import make_backend
+
+                self._backend = make_backend(self.kiosk_config)
+            return self._backend
 
     # ----- devices --------------------------------------------------------------------
     def refresh_device_health(self) -> None:

@@ -42,6 +42,8 @@ def _scenarios() -> list[tuple[str, str, Callable]]:
         ("evaluator_idle.png", "evaluator", nothing),
         ("evaluator_idle_en.png", "evaluator", lang("en")),
         *_evaluator_scenarios(),
+        *_terminal_scenarios(),
+        *_support_scenarios(),
         ("maintenance_pin.png", "terminal", maintenance_pin),
         ("maintenance.png", "terminal", maintenance),
     ]
@@ -59,6 +61,18 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
         d.app.toast_text = ""
         d.pump(frames=3)
         return ev
+
+    def signed_in_photo(d):
+        """As the server's directory arrives (kiosk.staff_sync): a fictitious drawn photo, cached."""
+        import json
+        import shutil
+
+        ev = d.app.evaluator
+        sample = json.loads((ROOT / "assets" / "staff" / "sample.json").read_text(encoding="utf-8"))
+        shutil.copyfile(ROOT / "assets" / "staff" / "sample_photo_10123.jpg", ev.staff.path.parent / "photo_10123.jpg")
+        sample["staff"][0]["photo"] = "photo_10123.jpg"
+        ev.staff.install(sample)
+        return signed_in(d)
 
     def with_case(d):
         ev = signed_in(d)
@@ -111,6 +125,7 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
 
     return [
         ("evaluator_idle_staff.png", "evaluator", signed_in),
+        ("evaluator_idle_photo.png", "evaluator", signed_in_photo),
         ("evaluator_paused.png", "evaluator", paused),
         ("evaluator_serving.png", "evaluator", with_case),
         ("evaluator_rating.png", "evaluator", invited),
@@ -123,6 +138,200 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
     ]
 
 
+def _terminal_scenarios() -> list[tuple[str, str, Callable]]:
+    """The terminal's citizen journeys (issue 11) with the 示例 backend, in standard and 长者模式."""
+
+    def ready(d, elderly: bool):
+        from kiosk.journeys.sample_backend import SampleBackend
+
+        d.app._backend = SampleBackend()
+        if elderly:
+            d.app.set_elderly(True)
+        d.app.toast_text = ""
+
+    def identified(d):
+        from drivers.idcard.people import PEOPLE
+        from kiosk.identify import admit_card
+
+        admit_card(d.app.session, PEOPLE["zhang"], "idcard")
+
+    def settle(d):
+        d.wait_for(lambda: not getattr(d.app.manager.current_screen, "busy", False), timeout=10)
+        d.pump(frames=4)
+
+    def identify(d):
+        d.app.show("identify")
+
+    def guide(d):
+        d.app.show("guide")
+        settle(d)
+
+    def guide_search(d):
+        guide(d)
+        screen = d.app.manager.current_screen
+        screen.set_mode("search")
+        screen.ids.letters.value = "SHB"
+        d.pump(frames=3)
+
+    def guide_detail(d):
+        guide(d)
+        d.app.manager.current_screen.open_item("000201001")
+        d.pump(frames=3)
+
+    def progress(d):
+        d.app.show("progress")
+
+    def progress_number(d):
+        progress(d)
+        screen = d.app.manager.current_screen
+        screen.by_number()
+        screen.ids.number.value = "SB2026112000"
+
+    def progress_list(d):
+        identified(d)
+        d.app.show("progress")
+        d.app.manager.current_screen.load_mine()
+        settle(d)
+
+    def progress_case(d):
+        progress_list(d)
+        screen = d.app.manager.current_screen
+        screen._show_case(screen.ids.cases.children[-1].record)
+        d.pump(frames=3)
+
+    def rating(d):
+        from screens.terminal.flow import ask_rating
+
+        ask_rating(d.app, "progress")
+        d.pump(frames=3)
+
+    def rating_reasons(d):
+        rating(d)
+        d.app.manager.current_screen.choose("dissatisfied")
+        d.pump(frames=3)
+
+    def thanks(d):
+        rating(d)
+        d.app.manager.current_screen.choose("satisfied")
+        d.pump(frames=3)
+
+    def countdown(d):
+        guide(d)
+        session = d.app.session
+        session.touch()
+        session.last_activity -= session.idle_timeout_s - 15  # 15 s before the wipe
+        d.pump(seconds=0.8)
+
+    def print_list(d):
+        identified(d)
+        d.app.show("print")
+        settle(d)
+
+    def print_preview(d):
+        print_list(d)
+        screen = d.app.manager.current_screen
+        screen.choose(screen.ids.documents.children[-1].record)
+        settle(d)
+
+    def print_done(d):
+        print_preview(d)
+        screen = d.app.manager.current_screen
+        screen.mode = "done"
+        screen.result_text = d.app.tr("print.done", title=screen.document_title, pages=1)
+        d.pump(frames=3)
+
+    def declare_choose(d):
+        identified(d)
+        d.app.show("declare")
+        settle(d)
+
+    def declare_form(d):
+        declare_choose(d)
+        screen = d.app.manager.current_screen
+        screen.choose(screen.ids.item_list.children[-1].record)
+        screen.answer("首次申领")
+        screen.ids.digits.value = "2026120"
+        d.pump(frames=3)
+
+    def declare_scan(d):
+        declare_form(d)
+        screen = d.app.manager.current_screen
+        for key, value in (("start_date", "20261201"), ("phone", "13800000000")):
+            screen.declaration.set_value(key, value)
+        screen.start_scan()
+        d.pump(seconds=1.0)
+
+    def declare_review(d):
+        declare_scan(d)
+        screen = d.app.manager.current_screen
+        for material in screen.declaration.materials:
+            screen.declaration.add_page(material.code, b"")
+        screen.review()
+        d.pump(frames=3)
+
+    def declare_done(d):
+        import datetime as dt
+
+        from kiosk.backend.base import ApplicationReceipt
+
+        declare_review(d)
+        screen = d.app.manager.current_screen
+        screen._submitted((ApplicationReceipt(
+            "SB20261123000001", dt.datetime(2026, 11, 23, 10, 0), "社会保障卡申领", "人力资源和社会保障局", 5,
+            ("居民身份证",), "https://zwfw.example.gov.cn/case/SB20261123000001", "张**", "1101**********1233"), True))
+        d.pump(frames=3)
+
+    steps = [("identify", identify), ("guide", guide), ("guide_search", guide_search),
+             ("guide_detail", guide_detail), ("progress", progress), ("progress_number", progress_number),
+             ("progress_list", progress_list), ("progress_case", progress_case), ("rating", rating),
+             ("print", print_list), ("print_preview", print_preview), ("print_done", print_done),
+             ("declare", declare_choose), ("declare_form", declare_form), ("declare_scan", declare_scan),
+             ("declare_review", declare_review), ("declare_done", declare_done),
+             ("rating", rating), ("rating_reasons", rating_reasons), ("thanks", thanks),
+             ("idle_countdown", countdown)]
+
+    def variant(step, elderly):
+        def run(d):
+            ready(d, elderly)
+            step(d)
+
+        return run
+
+    return [(f"terminal_{name}{'_elderly' if elderly else ''}.png", "terminal", variant(step, elderly))
+            for name, step in steps for elderly in (False, True)
+            if not (elderly and name.startswith("declare"))]  # 自助申报 is not offered in 长者模式
+
+
+def _support_scenarios() -> list[tuple[str, str, Callable]]:
+    """Out of service, and maintenance after its self-tests (issue 11), in both modes."""
+
+    def out_of_service(elderly: bool):
+        def run(d):
+            from drivers.health import Health
+
+            if elderly:
+                d.app.set_elderly(True)
+            d.app.toast_text = ""
+            d.app.device_health = {"a4printer": Health.fault("paper_out"), "idcard": Health.fault("port_missing")}
+            d.app.show("out_of_service")
+        return run
+
+    def self_tests(d):
+        """The real self-tests against the demo's device settings (simulators not running: real failures)."""
+        d.app.show("maintenance")
+        screen = d.app.manager.current_screen
+        for name in ("print", "card", "capture"):
+            screen.run_self_test(name)
+        d.wait_for(lambda: not any(screen.running.values()), timeout=30)
+        d.wait_for(lambda: bool(d.app.device_rows), timeout=10)
+
+    return [
+        ("terminal_out_of_service.png", "terminal", out_of_service(False)),
+        ("terminal_out_of_service_elderly.png", "terminal", out_of_service(True)),
+        ("maintenance_self_tests.png", "terminal", self_tests),
+    ]
+
+
 def _gallery_config(section: str, tmp: Path):
     from kiosk.config import KioskConfig, load_kiosk_config
 
@@ -130,6 +339,8 @@ def _gallery_config(section: str, tmp: Path):
     data = config.model_dump(mode="json")
     data["paths"] = {"data_dir": str(tmp / section), "log_dir": str(tmp / section / "log")}
     data["server"] = None  # no live link: the status corner stays neutral in the docs
+    if section == "terminal":
+        data["backend"] = {"source": "sample"}  # the journeys' 示例 content, without a live server
     if section == "evaluator":  # the evaluator's own screen size; sample staff, no voice, always awake
         data["ui"].update(width=1024, height=600)
         data["evaluator"] = {**(data.get("evaluator") or {}), "sample_staff": True, "voice": False,

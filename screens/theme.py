@@ -63,3 +63,26 @@ HIGH_CONTRAST = Palette(
 )
 
 ELDERLY_SCALE = 1.5
+
+# Touch targets of at least 15 mm (issue 11): an elderly finger on a vertical kiosk screen.
+MIN_TARGET_MM = 15.0
+
+
+def px_per_mm(width_px: int, height_px: int, diagonal_in: float) -> float:
+    """Physical pixel density of the configured screen (``[ui] width/height/screen_diagonal_in``)."""
+    return (width_px ** 2 + height_px ** 2) ** 0.5 / diagonal_in / 25.4
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b, _a = rgba(hex_colour)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio (1 to 21); AA for normal text needs 4.5."""
+    a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)

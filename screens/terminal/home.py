@@ -8,7 +8,9 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from screens.base import KioskScreen
 
-from kiosk.functions import TERMINAL_FUNCTIONS, availability
+from kiosk.functions import TERMINAL_FUNCTIONS, availability, configured_needs
+from screens.terminal.call_staff import call_staff
+from screens.terminal.flow import JOURNEYS, open_journey
 from screens.widgets.tile import Tile
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -31,17 +33,19 @@ class HomeScreen(KioskScreen):
         app = self.app
         grid = self.ids.tiles
         grid.clear_widgets()
-        configured = set(app.kiosk_config.devices.configured())
+        configured = configured_needs(app.kiosk_config, app.built_backend)
         for index, function in enumerate(TERMINAL_FUNCTIONS):
             if app.elderly and not function.elderly:
                 continue
             state = availability(function, configured, app.device_health)
-            reason = ""
-            if not state.usable:
-                args = {k: app.tr(f"device.{v}") for k, v in state.reason_args}
-                reason = app.tr(state.reason_key, **args)
-            grid.add_widget(Tile(key=function.key, title=app.tr(f"tile.{function.key}"), reason=reason,
-                                 colour_index=index, disabled=not state.usable))
+            reason = state.text(app.tr, function.key)
+            tile = Tile(key=function.key, title=app.tr(f"tile.{function.key}"), reason=reason,
+                        colour_index=index, disabled=not state.usable)
+            if function.key == "call_staff":
+                tile.bind(on_release=lambda *_: call_staff(app))
+            elif function.key in JOURNEYS:
+                tile.bind(on_release=lambda _tile, key=function.key: open_journey(app, key))
+            grid.add_widget(tile)
         elderly_tile = Tile(key="elderly", title=app.tr("tile.standard" if app.elderly else "tile.elderly"),
                             colour_index=6)
         elderly_tile.bind(on_release=lambda *_: app.set_elderly(not app.elderly))
