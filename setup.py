@@ -38,6 +38,7 @@ SERVER = [
     "itsdangerous>=2.1",
     "chinese-calendar>=1.9",
     "openpyxl>=3.1",
+    "pypinyin>=0.50",  # pinyin initials of item names, reading multi-reading characters in context
     "jsonschema-rs>=0.20",  # validates device requests against server/schemas/*.json, fast enough for ingestion
 ]
 
@@ -52,6 +53,7 @@ TEST = [
     "schemathesis>=3.25",
     "bandit>=1.7",  # static security scan in the test suite (tests/security)
     "pip-audit>=2.7",  # dependency audit, where a vulnerability database is reachable
+    "aiohttp>=3.9",  # bench/server.py: an open-loop load generator that does not stall under load
 ]
 
 setup(

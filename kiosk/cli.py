@@ -28,13 +28,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with ``only``, just that command's arguments are loaded (the others keep
+    their one-line help). ``kiosk run`` then imports no other command's module before it
+    starts the UI, which is on the start-up critical path (bench/startup.py)."""
     parser = argparse.ArgumentParser(prog="kiosk", description="政务服务自助终端 / government service kiosk")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(_module=module_name)
-        _load(module_name).add_arguments(sub)
+        if only is None or name == only:
+            _load(module_name).add_arguments(sub)
     return parser
 
 
@@ -43,7 +47,9 @@ def _load(module_name: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    first = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(first if first in COMMANDS else None).parse_args(argv)
     try:
         return int(_load(args._module).run(args) or 0)
     except ConfigError as exc:

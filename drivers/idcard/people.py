@@ -44,6 +44,10 @@ PEOPLE: dict[str, Identity] = {
     "ouyang": _resident("ouyang", "欧阳模拟", "2", "10", D(2001, 2, 28), "220581", 382,
                         "吉林省梅河口市仿真大街100号3单元502室附属测试用长地址字段", "梅河口市公安局",
                         D(2019, 8, 1), D(2029, 8, 1)),
+    # The demo person of the management server's sample data (server/content/generator.py,
+    # docs/CONTENT_API.md "Demo data"): their cases and certificates show up on the demo terminal.
+    "demo": _resident("demo", "李建华", "1", "01", D(1980, 5, 12), "370102", 3,
+                      "山东省济南市历下区示例路12号", "济南市公安局历下分局", D(2018, 4, 2), D(2038, 4, 2)),
     "expired": _resident("expired", "王过期", "1", "01", D(1975, 9, 9), "440305", 517,
                          "广东省深圳市南山区测试街道9号", "深圳市公安局南山分局", D(2005, 1, 1), D(2015, 1, 1)),
     "gat": Identity(
