@@ -24,7 +24,8 @@ HALLS = [
     ("demo", "演示区政务服务中心（示例数据）", "110105", "示例路 1 号"),
     ("demo-town", "演示街道便民服务中心（示例数据）", "110105001", "示例街 8 号"),
 ]
-PERIPHERALS = {"idcard": {"state": "ok"}, "printer": {"state": "ok"}, "qr_camera": {"state": "ok"}}
+PERIPHERALS = {"idcard": {"state": "ok"}, "sscard": {"state": "ok"}, "printer": {"state": "ok"},
+               "a4printer": {"state": "ok"}, "qr_camera": {"state": "ok"}, "doc_camera": {"state": "ok"}}
 
 
 def seed(session: Session, devices_per_hall: int = 4, secret_key: str = DEV_SECRET) -> str:
