@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from sqlalchemy.orm import Session
 
 from server.context import AppContext
 from server.services import enrolment, users
@@ -54,3 +58,26 @@ def login(client: TestClient, username: str, password: str = "correct-horse") ->
 
 def csrf_of(html: str) -> str:
     return html.split('name="csrf" value="')[1].split('"')[0]
+
+
+def prepared_database(path: Path, fill: Callable[[Session], object], users: dict[str, str]) -> str:
+    """A migrated SQLite file filled by ``fill``, with dashboard users (name -> role); returns its URL.
+
+    Browser tests serve it from a real ``kiosk-server`` process, so the data is written first
+    and this process lets go of the file.
+    """
+    from server.db import make_engine
+    from server.migrate import upgrade
+    from tests.server.conftest import make_settings
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    ctx = AppContext.build(make_settings(url))
+    with ctx.transaction() as session:
+        fill(session)
+    for username, role in users.items():
+        add_user(ctx, username, role)
+    ctx.engine.dispose()
+    return url

@@ -11,12 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from server.context import AppContext
-from server.db import make_engine
 from server.demo import seed
-from server.migrate import upgrade
-from tests.server.conftest import make_settings
-from tests.server.helpers import add_user
+from tests.server.helpers import prepared_database
 from tests.server.live import REPO, serve
 
 
@@ -57,16 +53,8 @@ def browser() -> Iterator["object"]:
 
 @pytest.fixture
 def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    ctx = AppContext.build(make_settings(url))
-    with ctx.transaction() as session:
-        seed(session, devices_per_hall=6)
-    add_user(ctx, "tech", "technician")
-    ctx.engine.dispose()
-    return url
+    return prepared_database(tmp_path / "browser.db", lambda session: seed(session, devices_per_hall=6),
+                             {"tech": "technician"})
 
 
 def test_login_and_fleet_pages(browser, demo_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server.context import AppContext
-from server.db import make_engine
-from server.migrate import upgrade
-from tests.server.conftest import make_settings
 from tests.server.fleet import data
-from tests.server.helpers import add_user
+from tests.server.helpers import prepared_database
 from tests.server.live import serve
 from tests.server.test_browser import SHOTS, _wait, browser  # noqa: F401 - the fixture
 
@@ -21,16 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def fleet_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'fleet.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    ctx = AppContext.build(make_settings(url))
-    with ctx.transaction() as session:
-        data.build(session)
-    add_user(ctx, "admin", "admin")
-    ctx.engine.dispose()
-    return url
+    return prepared_database(tmp_path / "fleet.db", data.build, {"admin": "admin"})
 
 
 def _sign_in(browser, base: str) -> None:  # type: ignore[no-untyped-def]

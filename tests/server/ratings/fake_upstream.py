@@ -6,11 +6,12 @@ and keeps every body it received, so a test sees exactly what was pushed.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.helpers.http_stub import serving
 
 
 class Upstream:
@@ -56,13 +57,6 @@ def upstream() -> Iterator[Upstream]:
         def log_message(self, *_args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/api/hcp/push"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        state.url = f"{base}/api/hcp/push"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.context import AppContext
-from server.db import make_engine
 from server.demo import seed
-from server.migrate import upgrade
 from server.models import User
 from server.models.ratings import DepartmentMember, PushLog, RatingWindow
 from server.dashboard.ratings.common import today
 from server.ratings.sample import seed_ratings
 from tests.server.conftest import make_settings
-from tests.server.helpers import add_user
+from tests.server.helpers import prepared_database
 from tests.server.live import serve
 from tests.server.ratings.fake_upstream import upstream
 from tests.server.test_browser import SHOTS, _wait, browser  # noqa: F401 - the fixture
@@ -29,16 +28,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def ratings_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'ratings.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    ctx = AppContext.build(make_settings(url))
-    with ctx.transaction() as session:
+    def fill(session: Session) -> None:
         seed(session, devices_per_hall=2)
         seed_ratings(session, today())  # the server's today: the default range shows it
-    add_user(ctx, "sup", "supervisor")
-    add_user(ctx, "rsj", "department")
+
+    url = prepared_database(tmp_path / "ratings.db", fill, {"sup": "supervisor", "rsj": "department"})
+    ctx = AppContext.build(make_settings(url))
     with ctx.transaction() as session:
         uid = session.scalar(select(User.id).where(User.username == "rsj"))
         session.add(DepartmentMember(user_id=uid, department_code="rsj"))

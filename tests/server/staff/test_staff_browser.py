@@ -5,12 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from server.context import AppContext
-from server.db import make_engine
 from server.demo import seed
-from server.migrate import upgrade
-from tests.server.conftest import make_settings
-from tests.server.helpers import add_user
+from tests.server.helpers import prepared_database
 from tests.server.live import serve
 from tests.server.test_browser import SHOTS, _wait, browser  # noqa: F401  (fixture)
 
@@ -20,15 +16,8 @@ pytestmark = pytest.mark.browser
 def test_staff_page_shows_demo_staff_with_photos(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from selenium.webdriver.common.by import By
 
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    ctx = AppContext.build(make_settings(url))
-    with ctx.transaction() as session:
-        seed(session, devices_per_hall=2)
-    add_user(ctx, "super", "supervisor")
-    ctx.engine.dispose()
+    url = prepared_database(tmp_path / "staff.db", lambda session: seed(session, devices_per_hall=2),
+                            {"super": "supervisor"})
     with serve(url) as base:
         browser.get(f"{base}/staff")
         browser.find_element(By.ID, "username").send_keys("super")
