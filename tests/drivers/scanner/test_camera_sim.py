@@ -9,11 +9,13 @@ from kiosk.stack.camera_sim import DEMO_LICENCE, DEMO_RECEIPT, SimulatedCameras
 
 
 def test_demo_cameras(tmp_path):
-    with SimulatedCameras(tmp_path, size=(320, 240), hold_frames=3) as cams:
+    # Each code is held for 20 frames so that a decoder slowed down by a busy machine (it takes
+    # only the newest frame) still lands on both codes; the loop stops as soon as both are seen.
+    with SimulatedCameras(tmp_path, size=(320, 240), hold_frames=20) as cams:
         scanner = CameraScanner.from_source(str(cams.qr_folder), fps=0, repeat_after_s=600)
         with scanner.grabber:
             seen = []
-            while scanner.frames_decoded < 60 and len(seen) < 2:
+            while scanner.frames_decoded < 600 and len(seen) < 2:
                 seen += scanner.poll(timeout=5)
         # The folder loops and the newest frame is decoded, so either may come first.
         kinds = {(classify_code(c).kind, c.text) for c in seen}
