@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -29,13 +30,22 @@ def prompt_wav(text: str, cache_dir: Path, voice: str = DEFAULT_VOICE, timeout_s
     exe = shutil.which("espeak-ng")
     if exe is None:
         return None
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.wav")
+        # a temporary name of its own: two renderers of the same prompt (the pre-render and a
+        # step's prompt, or two processes) each write their own file and the last rename wins
+        fd, tmp_name = tempfile.mkstemp(prefix=f"prompt-{digest}.", suffix=".tmp.wav", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         subprocess.run([exe, "-v", voice, "-w", str(tmp), text], check=True, timeout=timeout_s,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.replace(tmp, path)
+        tmp = None
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("voice prompt not available: %s", exc)
         return None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return path

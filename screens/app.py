@@ -75,7 +75,7 @@ class KioskApp(App):
         self._clock_events: list = []
         self._checks_running = threading.Lock()
         self.reporting = None  # kiosk.reporting.Reporting, built after the first frame
-        self._reporting_lock = threading.Lock()
+        self._reporting_lock = threading.RLock()
         self._stopped = False
         self._toast_event = None
         self._woken_until: dt.datetime | None = None
@@ -175,8 +175,9 @@ class KioskApp(App):
 
             install(self)  # window state, local API, staff card, screen flow (issue 10)
         # Device checks and reporting import HTTP and serial libraries: start them after the first frame.
-        Clock.schedule_once(lambda _dt: self.refresh_device_health(), 1.5)
-        Clock.schedule_once(lambda _dt: self._start_reporting(), 1.0)
+        # (kept with the other events so that an app stopped within the first second starts neither)
+        self._clock_events.append(Clock.schedule_once(lambda _dt: self.refresh_device_health(), 1.5))
+        self._clock_events.append(Clock.schedule_once(lambda _dt: self._start_reporting(), 1.0))
         self._schedule(lambda _dt: self.refresh_device_health(), 60.0)
         self._schedule(self._poll_reporting, 5.0)
         if self.kiosk_config.role == "terminal":
@@ -201,14 +202,15 @@ class KioskApp(App):
         self._clock_events.clear()
         if self._toast_event is not None:
             self._toast_event.cancel()
-        if getattr(self, "server_sync", None) is not None:  # staff/reason refresh worker (terminal role)
-            self.server_sync.stop(timeout=1.0)
-            self.server_sync = None
-        if self.reporting is not None:
-            self.reporting.stop()
-            self.reporting = None
+        with self._reporting_lock:  # a start still under way sees _stopped and does nothing
+            reporting, self.reporting = self.reporting, None
+            server_sync, self.server_sync = getattr(self, "server_sync", None), None
+        if server_sync is not None:  # staff/reason refresh worker (terminal role)
+            server_sync.stop(timeout=1.0)
+        if reporting is not None:
+            reporting.stop()
         if self._voice is not None:
-            self._voice.stop()
+            self._voice.close()
         close = getattr(self._backend, "close", None)
         if close is not None:
             close()
@@ -418,22 +420,30 @@ class KioskApp(App):
         reporting.register_command("screenshot", screenshot)
         reporting.register_command("lock", lock)
         reporting.register_command("unlock", unlock)
-        if self.kiosk_config.role == "terminal":  # the evaluator's controller runs its own (with staff)
-            from kiosk.sync_worker import start_server_sync
 
-            def reasons_installed(new) -> None:  # worker thread; the next bad rating uses the new list
-                ledger = getattr(self, "_terminal_ledger", None)
-                if ledger is not None:
-                    ledger.set_reasons(new)
+    def _start_server_sync(self, reporting) -> None:
+        """The terminal's staff/reason refresh (the evaluator's controller runs its own, with staff)."""
+        if self.kiosk_config.role != "terminal":
+            return
+        from kiosk.sync_worker import start_server_sync
 
-            self.server_sync = start_server_sync(self.kiosk_config, reporting, on_reasons=reasons_installed)
+        def reasons_installed(new) -> None:  # worker thread; the next bad rating uses the new list
+            ledger = getattr(self, "_terminal_ledger", None)
+            if ledger is not None:
+                ledger.set_reasons(new)
+
+        self.server_sync = start_server_sync(self.kiosk_config, reporting, on_reasons=reasons_installed)
 
     def _start_reporting(self) -> None:
         """Start heartbeats and delivery off the UI thread (imports HTTP libraries)."""
 
         def work() -> None:
             try:
-                self._ensure_reporting().start()
+                with self._reporting_lock:
+                    if self._stopped:  # the app stopped before this thread ran: start nothing
+                        return
+                    reporting = self._ensure_reporting().start()
+                    self._start_server_sync(reporting)
             except Exception:
                 log.exception("reporting could not start; events stay in the outbox")
 

@@ -42,6 +42,7 @@ class VoicePrompter:
         self._cond = threading.Condition()
         self._render_lock = threading.Lock()
         self._worker: threading.Thread | None = None
+        self._closed = False
         self._sound = None
         self.last_played: Path | None = None  # for tests and the maintenance screen
         self.requested: list[str] = []  # keys asked for, newest last (kept short)
@@ -76,7 +77,16 @@ class VoicePrompter:
             except Exception:
                 pass
 
+    def close(self) -> None:
+        """The app stops: silence, and end the worker now rather than after its idle wait."""
+        self.stop()
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
     def _ensure_worker(self) -> None:
+        if self._closed:
+            return
         if self._worker is None or not self._worker.is_alive():
             self._worker = threading.Thread(target=self._run, name="voice-prompts", daemon=True)
             self._worker.start()
@@ -91,8 +101,10 @@ class VoicePrompter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                if not self._cond.wait_for(lambda: self._wanted is not None, timeout=30):
+                if not self._cond.wait_for(lambda: self._wanted is not None or self._closed, timeout=30):
                     return  # idle: the thread ends and is started again on the next prompt
+                if self._closed:
+                    return
                 key, self._wanted = self._wanted, None
             try:
                 path = self._render(key, self.language())

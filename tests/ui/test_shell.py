@@ -120,3 +120,27 @@ def test_pin_pad_locks_after_five_wrong_pins(ui):
     assert "错误次数过多" in driver.screen.message
     _type_pin(driver, PIN)  # even the right PIN waits out the lock
     assert driver.app.manager.current == "maintenance_pin"
+
+
+def test_an_app_stopped_at_once_leaves_no_worker_running(ui, make_config):
+    """Reporting starts a second after the first frame: an app stopped before must not start it later
+    (the clock is shared, so the next app's frames would otherwise run the old app's start)."""
+    import threading
+    import time
+
+    workers = ("health-monitor", "reporter", "server-sync")
+
+    def running() -> int:
+        return sum(t.name in workers for t in threading.enumerate())
+
+    before = running()
+    first = ui(make_config())
+    first.stop()
+    second = ui(make_config())
+    second.pump(seconds=2.5)  # the first app's start would have come due by now
+    assert second.app.reporting is not None  # the running app's own reporting did start
+    started_by_second = running() - before
+    second.stop()
+    time.sleep(0.2)
+    assert started_by_second <= 2  # health monitor (+ reporter when a server is configured)
+    assert running() == before

@@ -219,6 +219,22 @@ def test_voice_prompt_is_synthesised_once_and_cached(tmp_path):
     assert prompt_wav("请您对本次服务进行评价", tmp_path) == first and first.stat().st_mtime_ns == mtime
 
 
+def test_voice_prompt_rendered_by_several_at_once_is_whole_for_each(tmp_path):
+    """The pre-render and a step's prompt (or two processes) may synthesise the same wav at once."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk.voice import prompt_wav
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    with ThreadPoolExecutor(6) as pool:
+        made = list(pool.map(lambda _i: prompt_wav("请出示身份证", tmp_path), range(6)))
+    assert all(path is not None and path == made[0] for path in made)
+    assert made[0].read_bytes()[:4] == b"RIFF"
+    assert [p.name for p in tmp_path.iterdir()] == [made[0].name]  # no temporary file left behind
+
+
 def test_sim_window_plays_a_case_through_the_api(window):
     import io
     import time
