@@ -80,11 +80,13 @@ def configured_needs(config, backend: object | None = None) -> set[str]:
     ``None`` if not built yet); ``catalog`` once a copy of the service catalog is stored or the
     content is local (办事指南 then works offline).
     """
-    from kiosk.backend.factory import NoBackend  # light: the HTTP backend is imported only when built
-
     names = set(config.devices.configured())
-    local = config.backend.source == "sample" or (backend is not None and not isinstance(backend, NoBackend)
-                                                   and config.server is None)
+    local = config.backend.source == "sample"
+    if not local and backend is not None and config.server is None:
+        # only then: the home screen asks before the first frame, when no backend is built yet
+        from kiosk.backend.factory import NoBackend
+
+        local = not isinstance(backend, NoBackend)
     if config.server is not None or local:
         names.add("server")
     if local or (config.server is not None and (Path(config.paths.data_dir) / CATALOG_FILE).is_file()):

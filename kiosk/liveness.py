@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kiosk.ui_process import Spawned, spawn_ui
+
 log = logging.getLogger(__name__)
 
 EXIT_CONFIG_ERROR = 2  # the UI refused its config: restarting would only repeat that
@@ -41,13 +43,6 @@ class ChildEnd:
     reason: str  # "exited", "stalled", "memory", "stopped"
     returncode: int | None
     detail: str = ""
-
-
-@dataclass(frozen=True)
-class Spawned:
-    child: subprocess.Popen
-    read_fd: int
-    started_at: float
 
 
 def rss_mb(pid: int) -> float | None:
@@ -125,14 +120,7 @@ class Supervisor:
 
     def spawn(self) -> "Spawned":
         """Start the child with the write end of a fresh heartbeat pipe."""
-        read_fd, write_fd = os.pipe()
-        os.set_blocking(write_fd, False)
-        try:
-            child = subprocess.Popen(self.command + ["--heartbeat-fd", str(write_fd)], pass_fds=(write_fd,),
-                                     env=self.env)
-        finally:
-            os.close(write_fd)
-        return Spawned(child, read_fd, self.clock())
+        return spawn_ui(self.command, self.env, self.clock)
 
     def watch(self, spawned: "Spawned") -> ChildEnd:
         """Watch one child until it ends or must be ended; closes its pipe."""

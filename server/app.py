@@ -30,6 +30,7 @@ from server.dashboard.ratings import router as ratings_router
 from server.notify import routes as notify_routes
 from server.models import utcnow
 from server.notify import sender as notify_sender
+from server import retention
 from server.services import status
 from server.settings import Settings
 
@@ -99,8 +100,17 @@ def sweep_once(ctx: AppContext) -> list[str]:
         return status.sweep(session, utcnow(), ctx.settings.offline_after_s, ctx.settings.flap_window_s)
 
 
+def purge_once(ctx: AppContext) -> dict[str, int]:
+    """Forget finished bookkeeping the retention policy allows (server/retention.py)."""
+    with ctx.transaction() as session:
+        return retention.purge(session, utcnow(), retention.RetentionPolicy.from_settings(ctx.settings))
+
+
 async def _sweeper(ctx: AppContext) -> None:
-    """Run ``sweep_once`` periodically; an error is logged and the next round tries again."""
+    """Run ``sweep_once`` periodically, and ``purge_once`` every ``purge_every_s``; an error is
+    logged and the next round tries again."""
+    loop = asyncio.get_running_loop()
+    next_purge = loop.time() + ctx.settings.sweep_every_s  # not at start: replicas start together
     while True:
         await asyncio.sleep(ctx.settings.sweep_every_s)
         try:
@@ -109,3 +119,11 @@ async def _sweeper(ctx: AppContext) -> None:
                 log.info("marked %d device(s) offline", len(flipped))
         except Exception:  # noqa: BLE001 - the sweeper must survive a database hiccup
             log.exception("offline sweep failed")
+        if ctx.settings.purge_every_s > 0 and loop.time() >= next_purge:
+            next_purge = loop.time() + ctx.settings.purge_every_s
+            try:
+                purged = await run_in_threadpool(purge_once, ctx)
+                if purged:
+                    log.info("retention purge: %s", ", ".join(f"{n} {t}" for t, n in sorted(purged.items())))
+            except Exception:  # noqa: BLE001
+                log.exception("retention purge failed")

@@ -1,4 +1,4 @@
-"""``kiosk-server``: run | migrate | create-admin | enrol-code | seed-demo.
+"""``kiosk-server``: run | migrate | create-admin | enrol-code | seed-demo | purge.
 
 Every sub-command takes ``--config FILE`` (TOML, ``[server]`` table); ``DATABASE_URL`` selects
 the database. Heavy imports happen inside the commands so ``--help`` stays instant.
@@ -100,6 +100,17 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """The retention purge the running server does every ``purge_every_s`` (for cron, or with it off)."""
+    from server.app import purge_once
+    from server.context import AppContext
+
+    purged = purge_once(AppContext.build(_settings(args)))
+    total = sum(purged.values())
+    print(f"purged {total} row(s)" + (": " + ", ".join(f"{t} {n}" for t, n in sorted(purged.items())) if total else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="TOML file with a [server] table (see config/server.example.toml)")
@@ -126,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("seed-demo", parents=[common], help="add sample halls, devices and users (示例数据)")
     demo.add_argument("--devices", type=int, default=4, help="sample devices per hall")
     demo.set_defaults(func=cmd_seed_demo)
+    sub.add_parser("purge", parents=[common], help="forget finished notifications, expired sessions and old "
+                   "enrol claims (the server also does this hourly)").set_defaults(func=cmd_purge)
     add_rating_commands(sub, common)  # push-ratings, holidays
     return parser
 

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     webhook_retry_base_s: float = Field(default=15.0, gt=0)  # waits 15 s, 30 s, 1 min ... up to 1 h
     webhook_max_attempts: int = Field(default=12, ge=1)
     enrol_retry_window_s: int = Field(default=600, ge=0)  # a lost enrol answer may be retried this long
+    # Retention (server/retention.py): finished notifications and enrol claims are forgotten after this.
+    notify_keep_days: int = Field(default=90, ge=0)  # 0 keeps them for ever
+    enrol_claim_keep_days: int = Field(default=30, ge=1)
+    purge_every_s: float = Field(default=3600.0, ge=0)  # 0: only `kiosk-server purge` purges
 
     @field_validator("database_url")
     @classmethod

@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Literal
 
 CutKind = Literal["partial", "full", "none"]
@@ -57,9 +58,14 @@ _OURS: dict[str, PrinterProfile] = {
 
 @lru_cache(maxsize=1)
 def _escpos_capabilities() -> dict:
+    # found without importing escpos or importlib.resources: config validation asks for the
+    # names before the UI's first frame (bench/startup.py)
+    spec = find_spec("escpos")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
     try:
-        text = (resources.files("escpos") / "capabilities.json").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
+        text = (Path(next(iter(spec.submodule_search_locations))) / "capabilities.json").read_text(encoding="utf-8")
+    except OSError:
         return {}
     return json.loads(text).get("profiles", {})
 

@@ -36,13 +36,16 @@ def run(args: argparse.Namespace) -> int:
     command = ui_command(args)
     if args.no_supervisor:
         os.execv(sys.executable, command)
+    # Start the UI first, before even the supervisor's own imports, and validate the config here
+    # meanwhile on the other core: the UI validates the same file and, if it is wrong, prints the
+    # one-line error and exits 2.
+    from kiosk.ui_process import spawn_ui
+
+    first = spawn_ui(command)
     from kiosk.liveness import Limits, Supervisor
 
     supervisor = Supervisor(command, Limits())
     supervisor.install_signal_handlers()
-    # Start the UI first and validate the config here meanwhile, on the other core: the UI
-    # validates the same file and, if it is wrong, prints the one-line error and exits 2.
-    first = supervisor.spawn()
     from kiosk.config import ConfigError, load_kiosk_config
     from kiosk.logs import setup_logging
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from kivy.clock import Clock
 
 from kiosk.journeys.idle import IdlePolicy
-from screens.terminal.journey import say
 from screens.widgets.countdown import CountdownDialog
 
 CHECK_S = 0.5
@@ -45,7 +44,7 @@ class IdleWatcher:
             self.dialog = CountdownDialog()
             self.dialog.bind(on_more=lambda *_: self.more_time(), on_end=lambda *_: self.end())
             self.dialog.open(animation=False)
-            say(self.app, "voice.idle_warning")
+            self.app.say("voice.idle_warning")  # silent outside 长者模式
         self.dialog.seconds = seconds
 
     def _close(self) -> None:
