@@ -2,7 +2,11 @@
 
 1. Batched ingestion: events/s into ``POST /api/v1/events`` on SQLite and on PostgreSQL,
    against a no-op endpoint of the same app (same auth, body reading and JSON parsing, nothing
-   validated or stored). Targets: >= 0.5x the no-op and >= 5,000 events/s.
+   validated or stored). Targets: >= 0.5x the no-op and >= 5,000 events/s. The mix is the
+   devices' (``make_batches``): 8 usage events to 2 well-formed ratings, one rating in five a
+   差评 that opens a rectification case, UUIDv7 ids as the terminals make them (``--random-ids``
+   for UUIDv4, the worst case for the indexes). Until issue 8 the ratings here were payloads
+   the server rejects and the ids UUIDv4, which measured the reject path instead.
 2. Heartbeat latency p99 with N simulated devices each sending one heartbeat a minute
    (open loop: requests are sent on schedule whether or not earlier ones finished, and each
    latency counts from the scheduled send time; one asyncio loop with keep-alive connections,
@@ -27,6 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -122,14 +127,36 @@ def prepare(url: str, devices: int, halls: int = 100) -> None:
     engine.dispose()
 
 
-def make_batches(total: int, size: int) -> list[bytes]:
-    kinds = [("usage", {"function": "print", "outcome": "success", "pages": 2})] * 8 + \
-            [("rating", {"level": "satisfied"})] * 2
+def rating_payload(make_id: Callable[[], str], n: int) -> dict[str, Any]:
+    """A ``rating`` payload as an evaluator sends it (``kiosk.rating.RatingRecord.payload()``); every
+    fifth one a 差评 (bad, with a reason: it opens a rectification case)."""
+    bad = n % 5 == 0
+    return {"id": make_id(), "invitation_id": make_id(), "outcome": "rated",
+            "level": "dissatisfied" if bad else "satisfied", "bad": bad, "reasons": ["attitude"] if bad else [],
+            "reason_list_version": 1 if bad else None, "text": "", "rated_at": "20261123T093000", "rating_count": 1,
+            "case_no": f"C{n:010d}", "consultation": False, "item_name": "社会保障卡申领", "item_basic_code": "0002010010",
+            "item_impl_code": "11010500020101000001", "channel": "evaluator", "region_code": "110105", "window": "12",
+            "staff_no": "S001", "trigger": "window_system"}
+
+
+def make_batches(total: int, size: int, random_ids: bool = False) -> list[bytes]:
+    """Batches as terminals and evaluators send them: 8 usage events to 2 ratings.
+
+    Ids are UUIDv7 like the devices' (``kiosk.uuid7``: time-ordered, so the server's indexes
+    grow at their end); ``random_ids`` uses UUIDv4 instead, the worst case for index locality.
+    """
+    from kiosk.uuid7 import Uuid7Generator  # the bench plays the devices
+
+    make_id: Callable[[], str] = (lambda: str(uuid.uuid4())) if random_ids else (lambda g=Uuid7Generator(): str(g()))
+    usage = {"function": "print", "outcome": "success", "pages": 2}
     at = datetime.now(timezone.utc).isoformat()
     batches = []
     for start in range(0, total, size):
-        events = [{"id": str(uuid.uuid4()), "type": kinds[n % 10][0], "seq": start + n, "occurred_at": at,
-                   "payload": kinds[n % 10][1]} for n in range(size)]
+        events = []
+        for n in range(start, start + size):
+            rating = n % 10 >= 8
+            events.append({"id": make_id(), "type": "rating" if rating else "usage", "seq": n, "occurred_at": at,
+                           "payload": rating_payload(make_id, n // 10) if rating else usage})
         batches.append(json.dumps({"events": events}).encode())
     return batches
 
@@ -223,7 +250,7 @@ def p99(values: list[float]) -> float:
 def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, float]:
     print(f"[{name}] preparing {args.devices} devices ...", flush=True)
     prepare(url, args.devices)
-    batches = make_batches(args.events, args.batch)
+    batches = make_batches(args.events, args.batch, args.random_ids)
     result: dict[str, float] = {}
     with Server(url) as server:
         ingest_rate(server.base, "/bench/noop", batches[:4], args.batch)  # warm-up
@@ -243,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--heartbeat-seconds", type=float, default=30)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--random-ids", action="store_true",
+                        help="UUIDv4 event ids (worst case for index locality) instead of the devices' UUIDv7")
     parser.add_argument("--pg-url", help="an empty PostgreSQL database (default: a throwaway cluster)")
     args = parser.parse_args(argv)
     results: dict[str, dict[str, float]] = {}

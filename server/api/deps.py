@@ -10,7 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from server import security
 from server.context import AppContext
 from server.services import enrolment
-from server.services.group_commit import GroupCommit
+from server.services.group_commit import AsyncGroupCommit
 
 
 def get_ctx(request: Request) -> AppContext:
@@ -28,18 +28,18 @@ class DeviceIdentity:
     type: str
 
 
-def current_device(request: Request, ctx: Ctx) -> DeviceIdentity:
+async def current_device(request: Request, ctx: Ctx) -> DeviceIdentity:
     """Check the bearer token, then the device's rate limit (429 with ``Retry-After``)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
-    token = token.strip()
-    found = _token_reader(ctx).submit(token)
+    token_hash = security.digest(token.strip())
+    found = await _token_reader(ctx).submit(token_hash)
     identity = DeviceIdentity(*found) if found else None
     if identity is None:
         raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
-    wait = ctx.device_limiter.take(security.digest(token))
+    wait = ctx.device_limiter.take(token_hash)
     if wait > 0:
         ctx.counters.add("kiosk_rate_limited_total")
         raise HTTPException(429, "too many requests from this device",
@@ -47,8 +47,8 @@ def current_device(request: Request, ctx: Ctx) -> DeviceIdentity:
     return identity
 
 
-def _token_reader(ctx: AppContext) -> GroupCommit[str, tuple[str, str] | None]:
-    """Token checks that arrive together share one read transaction (``group_commit``).
+def _token_reader(ctx: AppContext) -> AsyncGroupCommit[str, tuple[str, str] | None]:
+    """Token checks (by token hash) that arrive together share one read transaction and one query.
 
     Every heartbeat starts with a token check; a session, BEGIN, COMMIT and pool checkout each
     cost more than the indexed lookup itself. Each request still reads the database, so a
@@ -56,11 +56,12 @@ def _token_reader(ctx: AppContext) -> GroupCommit[str, tuple[str, str] | None]:
     """
     reader = getattr(ctx, "_token_reader", None)
     if reader is None:
-        def read(tokens: Sequence[str]) -> list[tuple[str, str] | None]:
+        def read(hashes: Sequence[str]) -> list[tuple[str, str] | None]:
             with ctx.reading() as session:
-                return [enrolment.device_for_token(session, token) for token in tokens]
+                found = enrolment.devices_for_token_hashes(session, hashes)
+            return [found.get(token_hash) for token_hash in hashes]
 
-        reader = GroupCommit(read)
+        reader = AsyncGroupCommit(read)
         ctx._token_reader = reader  # type: ignore[attr-defined]  # one per app context
     return reader
 

@@ -14,7 +14,7 @@ from server.api.deps import Ctx, CurrentDevice, not_modified
 from server.context import AppContext
 from server.models import Device, utcnow
 from server.services import content, enrolment, status
-from server.services.group_commit import GroupCommit
+from server.services.group_commit import AsyncGroupCommit
 
 router = APIRouter(prefix="/api/v1", tags=["devices"])
 AUTH = {401: {"description": "Missing, unknown or revoked token"},
@@ -57,10 +57,10 @@ async def heartbeat(request: Request, ctx: Ctx, device: CurrentDevice) -> Any:
         return refuse(exc)
 
     ctx.counters.add("kiosk_heartbeats_total")
-    return await run_in_threadpool(_heartbeats(ctx).submit, (device.id, body))
+    return await _heartbeats(ctx).submit((device.id, body))
 
 
-def _heartbeats(ctx: AppContext) -> GroupCommit[tuple[str, dict[str, Any]], dict[str, Any]]:
+def _heartbeats(ctx: AppContext) -> AsyncGroupCommit[tuple[str, dict[str, Any]], dict[str, Any]]:
     """The app's heartbeat writer: concurrent heartbeats share one transaction (``group_commit``)."""
     writer = getattr(ctx, "_heartbeat_writer", None)
     if writer is None:
@@ -72,7 +72,7 @@ def _heartbeats(ctx: AppContext) -> GroupCommit[tuple[str, dict[str, Any]], dict
                          "commands": [{"id": c.id, "kind": c.kind, "args": c.args} for c in commands]}
                         for commands in pending]
 
-        writer = GroupCommit(write)
+        writer = AsyncGroupCommit(write)
         ctx._heartbeat_writer = writer  # type: ignore[attr-defined]  # one per app context
     return writer
 

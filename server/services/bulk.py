@@ -13,13 +13,14 @@ the non-RETURNING rows one by one in a pipeline.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from server.db import dump_json  # NaN/Infinity -> null, NUL -> U+FFFD, as on every other write
+from server.db import SCRUBBED, dump_json  # NaN/Infinity -> null, NUL -> U+FFFD, as on every other write
 
 _SQLITE_MAX_VARS = 900  # below SQLite's default limit of bound parameters per statement
 _SQLITE_EVENTS = ("INSERT INTO events (id, device_id, seq, type, occurred_at, received_at, payload) "
@@ -44,46 +45,73 @@ FROM unnest(CAST(:event_ids AS varchar[]), CAST(:functions AS varchar[]), CAST(:
 """)
 
 
-def insert_events(session: Session, device_id: str, received_at: datetime, rows: list[dict[str, Any]]) -> set[str]:
-    """Insert events (keys id, seq, type, occurred_at, payload); returns the ids that were new."""
+class EventRow(Protocol):
+    """What ``insert_events`` reads from an event (``server.services.ingest.Incoming``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+def insert_events(session: Session, device_id: str, received_at: datetime, events: Sequence[EventRow]) -> set[str]:
+    """Insert events (ids unique within ``events``); returns the ids that were new.
+
+    Ids, types and the usage fields are wire-schema-checked strings (no NUL possible) and the
+    payloads go through ``dump_json``, so the statements skip the generic parameter scrub.
+    """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         result = connection.execute(_PG_EVENTS, {
-            "device_id": device_id, "received_at": received_at, "ids": [r["id"] for r in rows],
-            "seqs": [r["seq"] for r in rows], "types": [r["type"] for r in rows],
-            "times": [r["occurred_at"] for r in rows],
-            "payloads": [dump_json(r["payload"]) for r in rows],
-        })
+            "device_id": device_id, "received_at": received_at, "ids": [e.id for e in events],
+            "seqs": [e.seq for e in events], "types": [e.type for e in events],
+            "times": [e.occurred_at for e in events], "payloads": [dump_json(e.payload) for e in events],
+        }, execution_options=SCRUBBED)
         return set(result.scalars())
-    ids = [r["id"] for r in rows]
+    ids = [e.id for e in events]
     stored: set[str] = set()
     for start in range(0, len(ids), _SQLITE_MAX_VARS):
         chunk = ids[start : start + _SQLITE_MAX_VARS]
         marks = ",".join("?" * len(chunk))  # only "?" marks: the ids are bound parameters
         query = f"SELECT id FROM events WHERE id IN ({marks})"  # nosec B608
-        stored.update(row[0] for row in connection.exec_driver_sql(query, tuple(chunk)))
+        stored.update(row[0] for row in connection.exec_driver_sql(query, tuple(chunk), execution_options=SCRUBBED))
     received = sqlite_time(received_at)
-    new = [(r["id"], device_id, r["seq"], r["type"], sqlite_time(r["occurred_at"]), received,
-            dump_json(r["payload"])) for r in rows if r["id"] not in stored]
+    times: dict[datetime, str] = {}  # a batch often repeats a time (a burst of events in one second)
+    new = []
+    for e in events:
+        if e.id in stored:
+            continue
+        at = times.get(e.occurred_at)
+        if at is None:
+            at = times[e.occurred_at] = sqlite_time(e.occurred_at)
+        new.append((e.id, device_id, e.seq, e.type, at, received, dump_json(e.payload)))
     if new:
-        connection.exec_driver_sql(_SQLITE_EVENTS, new)
+        connection.exec_driver_sql(_SQLITE_EVENTS, new, execution_options=SCRUBBED)
     return {row[0] for row in new}
 
 
-def insert_usage(session: Session, device_id: str, rows: list[dict[str, Any]]) -> None:
-    """Insert usage records (keys event_id, function, outcome, pages, occurred_at)."""
-    if not rows:
+def insert_usage(session: Session, device_id: str, events: Sequence[EventRow]) -> None:
+    """Insert the usage records of ``usage`` events (payload: function, outcome, optional pages)."""
+    if not events:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(_PG_USAGE, {
-            "device_id": device_id, "event_ids": [r["event_id"] for r in rows],
-            "functions": [r["function"] for r in rows], "outcomes": [r["outcome"] for r in rows],
-            "pages": [r["pages"] for r in rows], "times": [r["occurred_at"] for r in rows],
-        })
+            "device_id": device_id, "event_ids": [e.id for e in events],
+            "functions": [e.payload["function"] for e in events], "outcomes": [e.payload["outcome"] for e in events],
+            "pages": [e.payload.get("pages", 0) for e in events], "times": [e.occurred_at for e in events],
+        }, execution_options=SCRUBBED)
         return
-    connection.exec_driver_sql(_SQLITE_USAGE, [(r["event_id"], device_id, r["function"], r["outcome"], r["pages"],
-                                                sqlite_time(r["occurred_at"])) for r in rows])
+    times = {at: sqlite_time(at) for at in {e.occurred_at for e in events}}
+    connection.exec_driver_sql(_SQLITE_USAGE, [
+        (e.id, device_id, e.payload["function"], e.payload["outcome"], e.payload.get("pages", 0),
+         times[e.occurred_at]) for e in events], execution_options=SCRUBBED)
 
 
 def sqlite_time(value: datetime) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -23,8 +23,9 @@ from server.models import Device, utcnow
 from server.services import bulk, commands, faults
 
 
-@dataclass(frozen=True)
-class Incoming:
+class Incoming(NamedTuple):
+    """One validated event (a named tuple: built 500 times a batch, it costs a third of a frozen dataclass)."""
+
     id: str
     type: str
     seq: int
@@ -45,15 +46,19 @@ def parse_batch(body: Any, max_events: int) -> list[Incoming]:
     if len(events) > max_events:
         raise wire.WireError([f"/events: at most {max_events} events per batch, got {len(events)}"])
     parsed = []
+    times: dict[str, datetime] = {}  # a batch often repeats a time (a burst of events in one second)
     for index, raw in enumerate(events):
-        try:
-            at = datetime.fromisoformat(raw["occurred_at"].upper())
-        except ValueError:
-            raise wire.WireError([f"/events/{index}/occurred_at: not an ISO-8601 time this server can read"]) from None
-        if at.tzinfo is None:
-            raise wire.WireError([f"/events/{index}/occurred_at: a UTC offset is required"])
-        parsed.append(Incoming(id=raw["id"].lower(), type=raw["type"], seq=raw["seq"], occurred_at=at,
-                               payload=raw["payload"]))
+        text = raw["occurred_at"]
+        at = times.get(text)
+        if at is None:
+            try:
+                at = datetime.fromisoformat(text.upper())
+            except ValueError:
+                raise wire.WireError([f"/events/{index}/occurred_at: not an ISO-8601 time this server can read"]) from None
+            if at.tzinfo is None:
+                raise wire.WireError([f"/events/{index}/occurred_at: a UTC offset is required"])
+            times[text] = at
+        parsed.append(Incoming(raw["id"].lower(), raw["type"], raw["seq"], at, raw["payload"]))
     return parsed
 
 
@@ -62,9 +67,7 @@ def ingest(session: Session, device_id: str, events: list[Incoming], *, flap_win
     unique: dict[str, Incoming] = {}
     for event in events:
         unique.setdefault(event.id, event)  # a repeated id inside one batch counts once
-    rows = [{"id": e.id, "seq": e.seq, "type": e.type, "occurred_at": e.occurred_at, "payload": e.payload}
-            for e in unique.values()]
-    new_ids = bulk.insert_events(session, device_id, utcnow(), rows)
+    new_ids = bulk.insert_events(session, device_id, utcnow(), list(unique.values()))
     accepted = [e.id for e in events if e.id in new_ids and unique[e.id] is e]
     duplicates = [e.id for e in events if e.id not in new_ids or unique[e.id] is not e]
     new_events = sorted((unique[i] for i in new_ids), key=lambda e: (e.seq, e.occurred_at))
@@ -76,24 +79,24 @@ def ingest(session: Session, device_id: str, events: list[Incoming], *, flap_win
 
 
 def _apply(session: Session, device_id: str, events: list[Incoming], flap_window_s: int) -> None:
-    usage = []
+    by_type: dict[str, list[Incoming]] = {}
     for event in events:
-        p = event.payload
-        if event.type == "fault_raised":
-            faults.raise_fault(session, device_id, p["peripheral"], p["reason"], at=event.occurred_at,
-                               detail=p.get("detail", ""), flap_window_s=flap_window_s)
-        elif event.type == "fault_cleared":
-            faults.clear_faults(session, device_id, p["peripheral"], p.get("reason"), at=event.occurred_at)
-        elif event.type == "usage":
-            usage.append({"event_id": event.id, "function": p["function"],
-                          "outcome": p["outcome"], "pages": p.get("pages", 0), "occurred_at": event.occurred_at})
-        elif event.type == "command_ack":
-            commands.acknowledge(session, device_id, p["command_id"], p["status"], p.get("detail", ""),
-                                 event.occurred_at)
-        # (Autoflush makes each fault change visible to the next event's query.)
-    bulk.insert_usage(session, device_id, usage)
+        by_type.setdefault(event.type, []).append(event)
+    if "fault_raised" in by_type or "fault_cleared" in by_type or "command_ack" in by_type:
+        for event in events:  # in order: a fault cleared after it was raised in the same batch ends closed
+            p = event.payload
+            if event.type == "fault_raised":
+                faults.raise_fault(session, device_id, p["peripheral"], p["reason"], at=event.occurred_at,
+                                   detail=p.get("detail", ""), flap_window_s=flap_window_s)
+            elif event.type == "fault_cleared":
+                faults.clear_faults(session, device_id, p["peripheral"], p.get("reason"), at=event.occurred_at)
+            elif event.type == "command_ack":
+                commands.acknowledge(session, device_id, p["command_id"], p["status"], p.get("detail", ""),
+                                     event.occurred_at)
+            # (Autoflush makes each fault change visible to the next event's query.)
+    bulk.insert_usage(session, device_id, by_type.get("usage", []))
     for event_type, effect in batch_effects().items():
-        of_type = [e for e in events if e.type == event_type]
+        of_type = by_type.get(event_type)
         if of_type:
             effect(session, device_id, of_type)
 

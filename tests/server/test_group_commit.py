@@ -113,3 +113,38 @@ def test_events_stored_by_the_bulk_path_read_back_exactly(client: TestClient, ct
         # range queries compare the stored text with bound datetimes: the formats must agree
         between = select(Event.id).where(Event.occurred_at >= at, Event.occurred_at < at.replace(microsecond=7))
         assert session.scalars(between).all() == [batch[0]["id"]]
+
+
+def test_async_callers_are_grouped_and_a_failure_stays_with_its_caller() -> None:
+    """``AsyncGroupCommit``: callers arriving during a round form the next one; a bad item fails alone."""
+    import asyncio
+
+    from server.services.group_commit import AsyncGroupCommit
+
+    rounds: list[list[int]] = []
+    release = threading.Event()
+
+    def write(items: Sequence[int]) -> list[int]:
+        rounds.append(list(items))
+        if len(rounds) == 1:
+            release.wait(10)  # hold the first round (in its worker thread) while the others queue
+        if 13 in items:
+            raise ValueError("unlucky")
+        return [item * 10 for item in items]
+
+    group: AsyncGroupCommit[int, int] = AsyncGroupCommit(write)
+
+    async def scenario() -> list[object]:
+        first = asyncio.create_task(group.submit(0))
+        while not rounds:
+            await asyncio.sleep(0.001)
+        others = [asyncio.create_task(group.submit(n)) for n in (1, 2, 13, 3)]
+        await asyncio.sleep(0.01)
+        release.set()
+        return await asyncio.gather(first, *others, return_exceptions=True)
+
+    results = asyncio.run(scenario())
+    assert results[:3] == [0, 10, 20] and results[4] == 30
+    assert isinstance(results[3], ValueError)
+    # the four waiting callers shared one round, which failed and was retried item by item
+    assert rounds == [[0], [1, 2, 13, 3], [1], [2], [13], [3]]
