@@ -68,7 +68,8 @@ def local_time(value: str) -> datetime:
     if not RATED_AT_RE.match(value):
         raise ValueError("rated_at: not YYYYMMDDThhmmss")
     try:
-        return datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=LOCAL)
+        # the pattern fixed the shape; fromisoformat reads that basic form ~10x faster than strptime
+        return datetime.fromisoformat(value).replace(tzinfo=LOCAL)
     except ValueError:
         raise ValueError("rated_at: not a real date and time") from None
 
