@@ -7,10 +7,10 @@ server answers with 304 costs one small request.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from kiosk.atomic_file import clean_stale_temps, write_json_atomic
 from kiosk.server_link import LinkDown, ServerLink, get_json
 
 CATALOG_FILE = "catalog.json"
@@ -25,6 +25,7 @@ class CatalogRefreshError(Exception):
 class CatalogCache:
     def __init__(self, data_dir: str | Path) -> None:
         self.path = Path(data_dir) / CATALOG_FILE
+        clean_stale_temps(self.path.parent, CATALOG_FILE, legacy=("catalog.tmp",))
 
     def load(self) -> tuple[Any, str]:
         """``(catalog, etag)`` as last stored; ``(None, "")`` before the first refresh."""
@@ -45,9 +46,5 @@ class CatalogCache:
             return False
         if fetched.status != 200 or fetched.body is None:
             raise CatalogRefreshError(f"http_{fetched.status}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"etag": fetched.etag, "catalog": fetched.body}, ensure_ascii=False),
-                       encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_json_atomic(self.path, {"etag": fetched.etag, "catalog": fetched.body})
         return True

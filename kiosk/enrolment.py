@@ -9,11 +9,11 @@ technician can see what happened, and so the next start does not keep trying it.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.atomic_file import clean_stale_temps, replace_durably, write_json_atomic
 from kiosk.server_link import LinkDown, ServerLink
 
 TOKEN_FILE = "server_token.json"
@@ -46,6 +46,7 @@ class TokenStore:
     def __init__(self, data_dir: str | Path) -> None:
         self.dir = Path(data_dir)
         self.path = self.dir / TOKEN_FILE
+        clean_stale_temps(self.dir, TOKEN_FILE, legacy=("server_token.tmp",))
 
     def load(self, server_url: str) -> Credentials | None:
         """The stored credentials for ``server_url``; ``None`` if absent, unreadable or for another server."""
@@ -57,24 +58,13 @@ class TokenStore:
         return creds if creds.server_url == server_url.rstrip("/") and creds.token else None
 
     def save(self, creds: Credentials) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"device_id": creds.device_id, "token": creds.token, "server_url": creds.server_url}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
-        _fsync_dir(self.dir)
+        write_json_atomic(self.path, {"device_id": creds.device_id, "token": creds.token,
+                                      "server_url": creds.server_url}, mode=0o600)
 
     def mark_revoked(self) -> None:
         """Keep the refused token for the record but stop using it."""
         try:
-            os.replace(self.path, self.dir / REVOKED_FILE)
+            replace_durably(self.path, self.dir / REVOKED_FILE)
         except FileNotFoundError:
             pass
 
@@ -98,11 +88,3 @@ def enrol(link: ServerLink, code: str) -> Credentials:
     if 400 <= reply.status < 500:
         raise EnrolmentError("enrolment_refused", f"HTTP {reply.status}: {reply.error_text()}")
     raise EnrolmentError("server_error", f"HTTP {reply.status}: {reply.error_text()}")
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

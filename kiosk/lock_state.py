@@ -1,13 +1,15 @@
 """Whether the terminal is locked out of service by a technician (remote ``lock`` command).
 
-The state is a small file in the data directory, written atomically, so a locked terminal
-stays locked across an app restart or a power cut until someone unlocks it.
+The state is a small file in the data directory, written atomically and durably (the unlock's
+removal too), so a locked terminal stays locked across an app restart or a power cut until
+someone unlocks it, and an unlocked one stays unlocked. A lock file damaged by a cut still locks.
 """
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from kiosk.atomic_file import clean_stale_temps, remove_durably, write_json_atomic
 
 LOCK_FILE = "locked.json"
 
@@ -15,6 +17,7 @@ LOCK_FILE = "locked.json"
 class LockState:
     def __init__(self, data_dir: str | Path) -> None:
         self.path = Path(data_dir) / LOCK_FILE
+        clean_stale_temps(self.path.parent, LOCK_FILE, legacy=("locked.tmp",))
 
     @property
     def locked(self) -> bool:
@@ -28,13 +31,7 @@ class LockState:
             return ""
 
     def lock(self, message: str = "") -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"message": message}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_json_atomic(self.path, {"message": message})
 
     def unlock(self) -> None:
-        try:
-            self.path.unlink()
-        except FileNotFoundError:
-            pass
+        remove_durably(self.path)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import os
 import re
 import threading
 import time
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from kiosk.atomic_file import write_json_atomic
 from kiosk.privacy import mask_text
 from kiosk.uuid7 import uuid7
 
@@ -179,13 +179,7 @@ def install_reason_list(data_dir: Path, raw: Any, current: ReasonList | None = N
 
 
 def _write_json_atomic(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(value, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_json_atomic(path, value)  # temp + fsync + replace + fsync of the folder
 
 
 # ----- cases and invitations ----------------------------------------------------------------

@@ -9,11 +9,11 @@ the list in force.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.rating import ReasonList, ReasonListError, current_reason_list, install_reason_list
+from kiosk.atomic_file import clean_stale_temps, write_text_atomic
+from kiosk.rating import PUSHED_REASONS_FILE, ReasonList, ReasonListError, current_reason_list, install_reason_list
 from kiosk.server_link import LinkDown, ServerLink, get_json
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,20 @@ class ReasonsSync:
         self.data_dir = Path(data_dir)
         self.etag_path = self.data_dir / ETAG_FILE
         self.on_installed = on_installed
+        clean_stale_temps(self.data_dir, ETAG_FILE, legacy=(ETAG_FILE + ".tmp",))
+        clean_stale_temps(self.data_dir, PUSHED_REASONS_FILE, legacy=(PUSHED_REASONS_FILE + ".tmp",))
 
     def refresh(self, link: ServerLink) -> ReasonList | None:
         try:
             etag = self.etag_path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
             etag = ""
+        pushed = self.data_dir / PUSHED_REASONS_FILE
+        if etag and pushed.exists():
+            try:
+                ReasonList.load(pushed)
+            except ReasonListError:  # damaged (power cut, hand edit): fetch it again, do not get a 304
+                etag = ""
         try:
             fetched = get_json(link, "/rating-reasons", etag)
         except LinkDown as exc:
@@ -57,10 +65,7 @@ class ReasonsSync:
         if candidate.version > current.version:
             installed = install_reason_list(self.data_dir, fetched.body, current)
             log.info("reason list version %d installed", installed.version)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.etag_path.with_name(ETAG_FILE + ".tmp")
-        tmp.write_text(fetched.etag, encoding="ascii", errors="replace")
-        os.replace(tmp, self.etag_path)
+        write_text_atomic(self.etag_path, fetched.etag, encoding="ascii", errors="replace")
         if installed is not None:
             self.on_installed(installed)
         return installed

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.atomic_file import clean_stale_temps, write_json_atomic
 from kiosk.screen_hours import within_hours
 
 SCHEDULE_FILE = "screen_schedule.json"
@@ -30,6 +30,7 @@ class ScreenSchedule:
 class ScheduleStore:
     def __init__(self, data_dir: str | Path) -> None:
         self.path = Path(data_dir) / SCHEDULE_FILE
+        clean_stale_temps(self.path.parent, SCHEDULE_FILE, legacy=("screen_schedule.tmp",))
 
     def load(self) -> ScreenSchedule | None:
         try:
@@ -39,8 +40,4 @@ class ScheduleStore:
             return None
 
     def save(self, schedule: ScreenSchedule) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"on": schedule.on, "off": schedule.off, "days": list(schedule.days)}),
-                       encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_json_atomic(self.path, {"on": schedule.on, "off": schedule.off, "days": list(schedule.days)})

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 import time
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.atomic_file import clean_stale_temps, write_json_atomic
 from kiosk.pin import verify_pin
 
 STAFF_FILE = "staff.json"
@@ -91,6 +91,7 @@ class StaffDirectory:
     def __init__(self, path: Path, *, seed_sample: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        clean_stale_temps(self.path.parent, self.path.name, legacy=(self.path.with_suffix(".tmp").name,))
         if seed_sample and not self.path.exists():
             self.install(json.loads(SAMPLE_FILE.read_text(encoding="utf-8")))
         self.version, self._members = self._read()
@@ -106,14 +107,7 @@ class StaffDirectory:
     def install(self, raw: Any) -> int:
         """Validate and atomically replace the directory (remote command ``update_staff``)."""
         version, members = parse_directory(raw)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        # PIN hashes inside: readable by the kiosk user only
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
-            json.dump(raw, fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_json_atomic(self.path, raw, mode=0o600)  # PIN hashes inside: readable by the kiosk user only
         with self._lock:
             self.version, self._members = version, members
         return len(members)

@@ -10,13 +10,13 @@ citizens' data: the privacy rule against photos on disk is about applicants.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import os
-from pathlib import Path
 from typing import Any
 
+from kiosk.atomic_file import clean_stale_temps, write_atomic
 from kiosk.server_link import LinkDown, ServerLink, get_bytes, get_json
-from kiosk.staff import StaffDirectory, StaffDirectoryError
+from kiosk.staff import StaffDirectory, StaffDirectoryError, parse_directory
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,6 @@ def photo_file_name(staff_no: str, etag: str) -> str:
     return f"{PHOTO_PREFIX}{staff_no}_{hashlib.sha256(etag.encode()).hexdigest()[:16]}.jpg"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 class StaffSync:
     """``refresh(link)`` brings ``directory`` up to date; safe to call from one thread at a time."""
 
@@ -55,11 +46,18 @@ class StaffSync:
         self.directory = directory
         self.folder = directory.path.parent
         self.etag_path = self.folder / ETAG_FILE
+        clean_stale_temps(self.folder, ETAG_FILE, legacy=(ETAG_FILE + ".tmp",))
+        clean_stale_temps(self.folder, PHOTO_PREFIX + "*.jpg")
+        for legacy in self.folder.glob(PHOTO_PREFIX + "*.jpg.tmp"):  # the fixed temp name of earlier versions
+            legacy.unlink(missing_ok=True)
 
     def _etag(self) -> str:
+        """The stored ETag, but only while the stored directory is whole: a file damaged by a power
+        cut (or by hand) must be fetched again, not kept forever by a 304."""
         try:
-            return self.etag_path.read_text(encoding="ascii").strip() if self.directory.path.exists() else ""
-        except (OSError, UnicodeDecodeError):
+            parse_directory(json.loads(self.directory.path.read_text(encoding="utf-8")))
+            return self.etag_path.read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
             return ""
 
     def refresh(self, link: ServerLink) -> bool:
@@ -78,7 +76,7 @@ class StaffSync:
             count = self.directory.install(raw)
         except StaffDirectoryError as exc:
             raise StaffSyncError("bad_directory", str(exc)) from None
-        _write_atomic(self.etag_path, fetched.etag.encode("ascii", "replace"))
+        write_atomic(self.etag_path, fetched.etag.encode("ascii", "replace"))
         self._remove_stale_photos({e["photo"] for e in entries if e["photo"]})
         log.info("staff directory version %s installed: %d staff", raw["version"], count)
         return True
@@ -107,7 +105,7 @@ class StaffSync:
             log.warning("photo of staff %s not usable (HTTP %s); showing initials", staff_no, fetched.status)
             return ""
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / name, data)
+        write_atomic(self.folder / name, data)
         return name
 
     def _remove_stale_photos(self, keep: set[str]) -> None:

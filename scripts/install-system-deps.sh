@@ -14,6 +14,7 @@ PACKAGES=(
   postgresql
   chromium chromium-driver
   libzbar0 libusb-1.0-0
+  strace
 )
 
 missing=()
