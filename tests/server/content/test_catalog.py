@@ -44,13 +44,15 @@ def test_draft_is_invisible_until_publish(client: TestClient, ctx: AppContext) -
 
 def test_versions_are_numbered_per_day(ctx: AppContext) -> None:
     seed(ctx)
-    at = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)  # 09:00 in Beijing
+    # a day the seed (published at the real now) can never fall on: on 2026-11-23 after 16:00 UTC the
+    # seed's own version was 2026.11.24-1, so a test day of 2026-11-24 counted from 2
+    at = datetime(2020, 1, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 in Beijing
     with ctx.transaction() as session:
         first = catalog.publish(session, "test", now=at)
         second = catalog.publish(session, "test", now=at)
-        assert (first.version, second.version) == ("2026.11.24-1", "2026.11.24-2")
+        assert (first.version, second.version) == ("2020.01.02-1", "2020.01.02-2")
         body, etag = content.catalog(session)
-        assert body["version"] == "2026.11.24-2" and etag == second.etag
+        assert body["version"] == "2020.01.02-2" and etag == second.etag
         assert session.query(CatalogVersion).count() == 3  # the seed published one too
 
 
