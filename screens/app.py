@@ -22,7 +22,7 @@ from kivy.properties import BooleanProperty, DictProperty, ListProperty, Numeric
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from drivers.health import Health
+from kiosk.hardware import Health
 from kiosk import __version__
 from kiosk.config import KioskConfig
 from kiosk.events import EventBus, SessionWiped

@@ -150,10 +150,10 @@ def _terminal_scenarios() -> list[tuple[str, str, Callable]]:
         d.app.toast_text = ""
 
     def identified(d):
-        from drivers.idcard.people import PEOPLE
+        from kiosk.hardware import sample_people
         from kiosk.identify import admit_card
 
-        admit_card(d.app.session, PEOPLE["zhang"], "idcard")
+        admit_card(d.app.session, sample_people()["zhang"], "idcard")
 
     def settle(d):
         d.wait_for(lambda: not getattr(d.app.manager.current_screen, "busy", False), timeout=10)
@@ -307,7 +307,7 @@ def _support_scenarios() -> list[tuple[str, str, Callable]]:
 
     def out_of_service(elderly: bool):
         def run(d):
-            from drivers.health import Health
+            from kiosk.hardware import Health
 
             if elderly:
                 d.app.set_elderly(True)

@@ -88,10 +88,9 @@ class EvaluatorController:
 
     def _start_card_watcher(self, staffcard) -> None:
         try:
-            from drivers.smartcard.watcher import staffcard_watcher
+            from kiosk.hardware import staff_card_watcher
 
-            watcher = staffcard_watcher(lambda uid: Clock.schedule_once(lambda _dt: self.card(uid), 0),
-                                        reader=staffcard.reader, poll_interval_s=staffcard.poll_interval_s)
+            watcher = staff_card_watcher(staffcard, lambda uid: Clock.schedule_once(lambda _dt: self.card(uid), 0))
             watcher.start()
             self.card_watcher = watcher
             if self.stopped:  # the app stopped while the reader was being opened

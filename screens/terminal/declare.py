@@ -157,9 +157,9 @@ class DeclareScreen(JourneyScreen):
         config = self.app.kiosk_config.devices.doc_camera
         if config is None or self._camera is not None:
             return
-        from drivers.docscan.capture import build_document_camera
+        from kiosk.hardware import document_camera
 
-        self._camera = build_document_camera(config)
+        self._camera = document_camera(config)
         self._camera.grabber.start()
         self._preview_event = Clock.schedule_interval(self._request_preview, PREVIEW_S)
 
@@ -179,10 +179,10 @@ class DeclareScreen(JourneyScreen):
 
         def work() -> None:
             try:
-                from drivers.docscan.capture import make_preview
+                from kiosk.hardware import document_preview
 
                 frame = camera.grabber.latest(0, 0.5)
-                shown = make_preview(frame.image, frame.seq, 480, camera.min_area) if frame is not None else None
+                shown = document_preview(frame.image, frame.seq, 480, camera.min_area) if frame is not None else None
             except Exception:
                 log.exception("preview failed")
                 shown = None

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
     "drivers": {"kivy", "kiosk", "screens", "server"},
     "kiosk": {"kivy", "screens", "server"},
-    "screens": {"server"},
+    "screens": {"server", "drivers"},  # hardware through kiosk.hardware
     "server": {"kivy", "kiosk", "screens", "drivers"},
 }
 
