@@ -7,6 +7,9 @@ Formats, checked in this order:
   QR on every acceptance receipt; the terminal then opens the progress query (办件查询) for
   that case. A code that starts with the prefix but carries no valid number is refused
   (``scan.bad_receipt``) rather than shown as text.
+* **Phone-app identity code** (政务 App 身份码, 一码办事): ``ZWFW:ID:<token>``, the token being
+  16-256 letters, digits and ``._-``; like a licence token it is only sent to the backend for
+  verification. The prefix with a malformed token is refused (``scan.bad_identity_code``).
 * **Electronic licence token** (扫码亮证): the whole text matches the configured
   ``licence_pattern`` (per province; the default is ``DZZZ:<token>``). The named group
   ``token``, when the pattern has one, is what is sent to the backend for verification;
@@ -31,6 +34,8 @@ from urllib.parse import urlsplit
 log = logging.getLogger(__name__)
 
 RECEIPT_PREFIX = "ZWFW:CASE:"
+APP_IDENTITY_PREFIX = "ZWFW:ID:"
+APP_TOKEN_RE = re.compile(r"[A-Za-z0-9._-]{16,256}")
 CASE_NUMBER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,39}")
 DEFAULT_LICENCE_PATTERN = r"^DZZZ:(?P<token>[A-Za-z0-9+/=_.-]{16,512})$"
 DEFAULT_MAX_BYTES = 2048
@@ -40,6 +45,7 @@ _URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 class PayloadKind(str, enum.Enum):
     RECEIPT = "receipt"
     LICENCE = "licence"
+    APP_IDENTITY = "app_identity"
     URL = "url"
     TEXT = "text"
     REJECTED = "rejected"
@@ -79,7 +85,8 @@ def classify(raw: bytes, text: str, encoding: str, rules: PayloadRules = DEFAULT
     text = text.strip()
     if not text:
         return _reject("scan.empty", len(raw))
-    payload = _receipt(text) or _licence(text, rules) or _url(text) or Payload(PayloadKind.TEXT, text)
+    payload = (_receipt(text) or _app_identity(text) or _licence(text, rules) or _url(text)
+               or Payload(PayloadKind.TEXT, text))
     if payload.accepted:
         log.info("code read: %s, %d bytes", payload.kind.value, len(raw))
     return payload
@@ -102,6 +109,15 @@ def _receipt(text: str) -> Payload | None:
     if not CASE_NUMBER_RE.fullmatch(number):
         return _reject("scan.bad_receipt", len(text))
     return Payload(PayloadKind.RECEIPT, number.upper())
+
+
+def _app_identity(text: str) -> Payload | None:
+    if not text.upper().startswith(APP_IDENTITY_PREFIX):
+        return None
+    token = text[len(APP_IDENTITY_PREFIX):]
+    if not APP_TOKEN_RE.fullmatch(token):
+        return _reject("scan.bad_identity_code", len(text))
+    return Payload(PayloadKind.APP_IDENTITY, token)
 
 
 def _licence(text: str, rules: PayloadRules) -> Payload | None:

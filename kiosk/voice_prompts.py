@@ -19,6 +19,9 @@ VOICE_KEYS: tuple[str, ...] = (
     "voice.print_failed", "voice.declare_choose", "voice.declare_form", "voice.declare_scan", "voice.declare_review",
     "voice.declare_done", "voice.rate", "voice.thanks", "voice.idle_warning", "voice.call_staff",
     "voice.out_of_service",
+    # identify: one prompt per combination of the methods a terminal has (kiosk.identify.voice_key)
+    "voice.identify_idcard", "voice.identify_sscard", "voice.identify_qr", "voice.identify_idcard_sscard",
+    "voice.identify_idcard_qr", "voice.identify_sscard_qr", "voice.identify_code_failed",
 )
 
 ENGLISH_VOICE = "en"

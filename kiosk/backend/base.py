@@ -9,7 +9,7 @@ because a garbled answer must become a clear message on screen, never a tracebac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
 StepCode = Literal["received", "accepted", "reviewed", "issued", "posted"]
@@ -178,6 +178,27 @@ class ApplicationReceipt:
     applicant_id_masked: str
 
 
+@dataclass(frozen=True)
+class VerifiedIdentity:
+    """The holder of an identity code (电子证照 or 政务 App 身份码) as the backend vouches for them.
+
+    The terminal never trusts a scanned token: only what the backend answers for it becomes a
+    session identity (after :func:`kiosk.identify.admit_code` checks expiry and the number).
+    """
+
+    name: str
+    id_number: str
+    code_kind: str  # "licence" (电子证照) or "app" (政务 App 身份码)
+    card_type: str = "resident"
+    valid_until: date | None = None  # of the underlying ID card; None = 长期
+    issuer: str = ""
+
+    def __repr__(self) -> str:  # holds a full ID number: never let a log show it
+        return f"VerifiedIdentity(code_kind={self.code_kind!r}, card_type={self.card_type!r})"
+
+    __str__ = __repr__
+
+
 class ServiceBackend(Protocol):
     """What the terminal's journeys need; every method raises :class:`BackendError` on failure."""
 
@@ -194,6 +215,10 @@ class ServiceBackend(Protocol):
         ...
 
     def submit(self, application: Application) -> ApplicationReceipt: ...
+
+    def verify_identity_code(self, token: str) -> VerifiedIdentity:
+        """Who a scanned identity code belongs to; ``code_unknown`` / ``code_expired`` refusals."""
+        ...
 
 
 def parse_time(value: Any, key: str) -> datetime:

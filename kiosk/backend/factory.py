@@ -19,6 +19,7 @@ from kiosk.backend.base import (
     Catalog,
     CertificateSummary,
     ServiceBackend,
+    VerifiedIdentity,
 )
 from kiosk.config import KioskConfig
 
@@ -45,6 +46,9 @@ class NoBackend:
         raise self._refuse()
 
     def submit(self, application: Application) -> ApplicationReceipt:
+        raise self._refuse()
+
+    def verify_identity_code(self, token: str) -> VerifiedIdentity:
         raise self._refuse()
 
     def close(self) -> None:

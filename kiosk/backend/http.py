@@ -29,6 +29,7 @@ from kiosk.backend.base import (
     CaseRecord,
     Catalog,
     CertificateSummary,
+    VerifiedIdentity,
 )
 from kiosk.catalog_cache import CatalogCache, CatalogRefreshError
 from kiosk.config import BackendConfig, ServerLinkConfig
@@ -97,6 +98,11 @@ class HttpBackend:
     def certificate_document(self, id_number: str, certificate_id: str) -> dict[str, Any]:
         return self._post_json("/certificates/document", {"id_number": id_number, "certificate_id": certificate_id},
                                wire.parse_certificate_document)
+
+    # ----- identity codes -----------------------------------------------------------------------
+    def verify_identity_code(self, token: str) -> VerifiedIdentity:
+        """The server (or its provincial platform) says whose code it is; the token travels only in the body."""
+        return self._post_json("/identity/verify", {"token": token}, wire.parse_identity)
 
     # ----- applications -------------------------------------------------------------------------
     def submit(self, application: Application) -> ApplicationReceipt:

@@ -9,6 +9,7 @@ a ``KeyError`` traceback. Unknown extra fields are ignored (the server may add s
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from kiosk.backend.base import (
@@ -25,6 +26,7 @@ from kiosk.backend.base import (
     Location,
     Material,
     Theme,
+    VerifiedIdentity,
     parse_time,
 )
 
@@ -237,6 +239,31 @@ def parse_receipt(body: Any) -> ApplicationReceipt:
         materials=o.texts("materials"), query_url=o.text("query_url", required=False),
         applicant_masked=o.text("applicant_masked", required=False),
         applicant_id_masked=o.text("applicant_id_masked", required=False))
+
+
+# ----- identity codes ------------------------------------------------------------------------
+CODE_KINDS = ("licence", "app")
+
+
+def parse_identity(body: Any) -> VerifiedIdentity:
+    """``POST /identity/verify`` -> ``{"identity": {...}}``; the detail of an error never repeats a value."""
+    o = _Obj(_Obj(body, "").value.get("identity"), "identity")
+    kind = o.text("code_kind")
+    if kind not in CODE_KINDS:
+        raise _bad("identity.code_kind", f"not one of {', '.join(CODE_KINDS)}")
+    until = o.text("valid_until", required=False)
+    valid_until = None
+    if until:
+        try:
+            valid_until = date.fromisoformat(until)
+        except ValueError:
+            raise _bad("identity.valid_until", "not a YYYY-MM-DD date") from None
+    number = o.text("id_number", nonempty=True).strip().upper()
+    if not (6 <= len(number) <= 32 and number.isascii() and number.isalnum()):
+        raise _bad("identity.id_number", "not an identity number")
+    return VerifiedIdentity(name=o.text("name", nonempty=True).strip(), id_number=number, code_kind=kind,
+                            card_type=o.text("card_type", "resident", required=False),
+                            valid_until=valid_until, issuer=o.text("issuer", required=False))
 
 
 def error_reason(status: int, body: Any) -> str:

@@ -4,6 +4,10 @@ The screenshot gallery and the UI tests show the journeys with it; every record 
 fictitious and marked 示例. The person is the ID-card simulator's 张测试 (a valid GB 11643
 number that belongs to nobody), so a card placed on the simulated reader finds cases and
 certificates here. A real terminal talks to the management server (``kiosk.backend.http``).
+
+Identity codes (扫码亮证, 政务 App 身份码) are the documented demo codes of docs/CONTENT_API.md
+("Demo identity codes"), the same the management server's demo source answers: they belong to
+the server's demo person 李建华 (the ID-card simulator's ``demo`` card), one is expired.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from kiosk.backend.base import (
     Location,
     Material,
     Theme,
+    VerifiedIdentity,
 )
 from kiosk.privacy import mask_id_number, mask_name
 
@@ -33,6 +38,11 @@ CST = timezone(timedelta(hours=8))
 PERSON = PEOPLE["zhang"]  # the ID-card simulator's 张测试
 ID_NUMBER = PERSON.id_number
 CASE_NO = "SB20261120000123"
+# The documented demo identity codes (the token part; the QR holds ``DZZZ:`` / ``ZWFW:ID:`` before it).
+DEMO_LICENCE_TOKEN = "DEMO-LJH-ELICENCE-2026-0001"
+DEMO_APP_TOKEN = "DEMO-LJH-APP-2026-0002"
+DEMO_EXPIRED_TOKEN = "DEMO-LJH-EXPIRED-2026-0003"
+DEMO_HOLDER = PEOPLE["demo"]  # 李建华, as the management server's demo data has him
 OTHER_CASE_NO = "GJ20261118000045"
 
 
@@ -104,7 +114,9 @@ CASES = (
 )
 
 CERTIFICATES = (CertificateSummary("c-0001", "social_insurance_proof", "个人参保证明", "示例市社会保险事业中心",
-                                   _at(20, 9), 1),)
+                                   _at(20, 9), 1),
+                CertificateSummary("c-0002", "social_insurance_record", "个人参保缴费明细", "示例市社会保险事业中心",
+                                   _at(20, 9), 3))
 
 CERTIFICATE = {
     "title": "个人参保证明", "number": "SB-2026-000123", "holder_name": "张*", "holder_id": mask_id_number(ID_NUMBER),
@@ -113,6 +125,17 @@ CERTIFICATE = {
     "issuer": "示例市社会保险事业中心", "issued_at": _at(20, 9), "verify_code": "ABCD-1234",
     "verify_url": "https://zwfw.example.gov.cn/verify/ABCD-1234", "notes": ["本证明为示例数据"],
 }
+
+# 缴费明细: one row a month since 2021, long enough for a three-page document (the preview pages through it)
+RECORD_MONTHS = [f"{2021 + m // 12}-{m % 12 + 1:02d}" for m in range(70)]
+CONTRIBUTION_RECORD = {
+    **CERTIFICATE, "title": "个人参保缴费明细", "number": "SB-2026-000124",
+    "body": ["{holder} 在本市参加社会保险的逐月缴费记录如下。"],
+    "table_header": ["缴费年月", "养老保险（元）", "医疗保险（元）", "缴费状态"],
+    "table_rows": [[month, "760.00", "190.00", "已缴费"] for month in RECORD_MONTHS],
+    "verify_code": "ABCD-1235", "verify_url": "https://zwfw.example.gov.cn/verify/ABCD-1235",
+}
+DOCUMENTS = {"c-0001": CERTIFICATE, "c-0002": CONTRIBUTION_RECORD}
 
 
 class SampleBackend:
@@ -142,9 +165,9 @@ class SampleBackend:
 
     def certificate_document(self, id_number: str, certificate_id: str) -> dict[str, Any]:
         self._enter("certificate_document", id_number)
-        if id_number != ID_NUMBER or certificate_id != CERTIFICATES[0].id:
+        if id_number != ID_NUMBER or certificate_id not in DOCUMENTS:
             raise BackendError("certificate_not_found")
-        return dict(CERTIFICATE)
+        return dict(DOCUMENTS[certificate_id])
 
     def submit(self, application: Application) -> ApplicationReceipt:
         self._enter("submit", application.basic_code)
@@ -157,6 +180,16 @@ class SampleBackend:
                                   query_url="https://zwfw.example.gov.cn/case/SB20261123000001",
                                   applicant_masked=mask_name(application.name),
                                   applicant_id_masked=mask_id_number(application.id_number))
+
+    def verify_identity_code(self, token: str) -> VerifiedIdentity:
+        self._enter("verify_identity_code", token[:4])  # never the whole token, even in a test's call log
+        kinds = {DEMO_LICENCE_TOKEN: "licence", DEMO_APP_TOKEN: "app"}
+        if token == DEMO_EXPIRED_TOKEN:
+            raise BackendError("code_expired")
+        if token not in kinds:
+            raise BackendError("code_unknown")
+        return VerifiedIdentity(name=DEMO_HOLDER.name, id_number=DEMO_HOLDER.id_number, code_kind=kinds[token],
+                                valid_until=DEMO_HOLDER.valid_until, issuer=DEMO_HOLDER.issuer)
 
     def close(self) -> None:
         pass

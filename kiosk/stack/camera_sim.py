@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-DEMO_RECEIPT = "ZWFW:CASE:2026-000123"
-DEMO_LICENCE = "DZZZ:DEMOLICENCE0000000000000001"
+DEMO_RECEIPT = "ZWFW:CASE:RS20261120000123"  # a demo case of the server (docs/CONTENT_API.md)
+DEMO_LICENCE = "DZZZ:DEMO-LJH-ELICENCE-2026-0001"  # the demo person's e-licence (docs/CONTENT_API.md)
 
 
 class SimulatedCameras:

@@ -65,7 +65,7 @@ def _a4printer(cfg: Any, work: Path) -> Startable:
 def _scanner(cfg: Any, work: Path) -> Startable:
     from kiosk.stack.scanner_sim import ScannerSimulatorProcess
 
-    return ScannerSimulatorProcess(link=cfg.port, codes=["ZWFW:CASE:2026-000123"], interval_s=20)
+    return ScannerSimulatorProcess(link=cfg.port, codes=["ZWFW:CASE:RS20261120000123"], interval_s=20)
 
 
 LAUNCHERS: dict[str, Callable[[Any, Path], Startable]] = {

@@ -3,6 +3,10 @@
 Modes on one screen: ``choose`` (two ways in), ``number`` (the case-number keypad), ``list``
 (my cases) and ``case`` (one case's timeline). Cases are personal: everything shown is
 dropped when the screen is left.
+
+While the screen is open the terminal's code readers listen (:class:`CodeListener`): scanning the
+QR of a 受理凭证 (``ZWFW:CASE:<no>``) opens that case's timeline, exactly as typing its number does;
+any other code says which QR to scan.
 """
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ from pathlib import Path
 
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.i18n import format_datetime
 from kiosk.journeys.progress import case_number_from_input, timeline
+from kiosk.payloads import Payload, PayloadKind
+from screens.terminal.code_listener import CodeListener
 from screens.terminal.flow import require_identity
 from screens.terminal.journey import JourneyScreen, say
 from screens.widgets.letter_keypad import LetterKeypad  # noqa: F401  (used in the kv file)
@@ -29,13 +35,45 @@ class ProgressScreen(JourneyScreen):
     case = ObjectProperty(None, allownone=True)
     case_title = StringProperty("")
     case_info = StringProperty("")
+    can_scan = BooleanProperty(False)  # a QR camera or hand scanner is configured: say so on screen
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._codes: CodeListener | None = None
 
     def on_pre_enter(self, *_args) -> None:
         super().on_pre_enter()
+        if self._codes is None:
+            self._codes = CodeListener(self.app.kiosk_config.devices, self._on_payload)
+        self.can_scan = self._codes.available
+        if self.can_scan:
+            self._codes.start()
         if self.app.session.data.pop("progress_mode", "") == "mine" and self.app.session.identity is not None:
             self.load_mine()
         else:
             self.mode = "choose"
+
+    def on_pre_leave(self, *_args) -> None:
+        self._stop_codes()  # before Identify opens the same readers
+
+    def stop_work(self) -> None:
+        super().stop_work()
+        self._stop_codes()
+
+    def _stop_codes(self) -> None:
+        if self._codes is not None:
+            self._codes.stop()
+
+    # ----- a scanned code ----------------------------------------------------------------------
+    def _on_payload(self, payload: Payload) -> None:
+        if self.manager is None or self.manager.current != self.name or self.busy:
+            return
+        if payload.kind is PayloadKind.RECEIPT:
+            case_no = payload.value
+            self.run(lambda: self.app.backend.case_by_number(case_no), self._show_case)
+            return
+        self.error = self.app.tr(payload.message_key if not payload.accepted and payload.message_key.startswith("scan.")
+                                 else "progress.not_receipt")
 
     # ----- ways in ---------------------------------------------------------------------------
     def mine(self) -> None:
@@ -103,6 +141,7 @@ class ProgressScreen(JourneyScreen):
                     item_name=self.case.item_name if self.case is not None else "")
 
     def clear(self) -> None:
+        self._stop_codes()
         self.case = None
         self.case_title = self.case_info = ""
         self.ids.cases.clear_widgets()

@@ -129,6 +129,18 @@ async def certificate_document(request: Request, ctx: Ctx, device: Terminal) -> 
     return document.wire()
 
 
+@router.post("/identity/verify", openapi_extra=wire.request_body("content.identity_code"),
+             responses=_answers("content.identity.response", 404, 410, 422, 501))
+async def verify_identity_code(request: Request, ctx: Ctx, device: Terminal) -> Any:
+    """Whose identity code (电子证照 / 政务 App 身份码) a scanned token is; the terminal trusts only this answer."""
+    try:
+        body = await _body(request, ctx, "content.identity_code")
+        identity = await _with_source(ctx, lambda source: source.verify_identity_code(body["token"]))
+    except Refusal as refusal:
+        return _refused(refusal)
+    return identity.wire()
+
+
 APPLICATION_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["application"],
     "properties": {"application": {**wire.openapi_schema("content.application"),

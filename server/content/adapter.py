@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -169,6 +169,28 @@ class Receipt:
                 "applicant_masked": self.applicant_masked, "applicant_id_masked": self.applicant_id_masked}
 
 
+@dataclass(frozen=True)
+class IdentityView:
+    """Whose identity code a token is (电子证照 or 政务 App 身份码). Holds the full ID number, because the
+    terminal needs it to find the person's cases: it goes only into the answer, never into a log."""
+
+    name: str
+    id_number: str
+    code_kind: str  # "licence" | "app"
+    card_type: str = "resident"
+    valid_until: date | None = None  # None = 长期
+    issuer: str = ""
+
+    def wire(self) -> dict[str, Any]:
+        return {"identity": {"name": self.name, "id_number": self.id_number, "code_kind": self.code_kind,
+                             "card_type": self.card_type,
+                             "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
+                             "issuer": self.issuer}}
+
+    def __repr__(self) -> str:
+        return f"IdentityView(code_kind={self.code_kind!r})"
+
+
 class CaseSource(ABC):
     """Cases, certificates and application intake for one request (built with a DB session)."""
 
@@ -195,6 +217,11 @@ class CaseSource(ABC):
     @abstractmethod
     def submit(self, submission: Submission) -> Receipt:
         """Register the application and open its case with ``received`` done; raise ``Refusal`` to refuse."""
+
+    def verify_identity_code(self, token: str) -> IdentityView:
+        """Ask the licence platform whose code ``token`` is; refuse with ``Refusal(404, "code_unknown")``
+        or ``Refusal(410, "code_expired")``. A source without such a platform refuses every code."""
+        raise Refusal(501, "code_unsupported")
 
 
 def source_class(path: str) -> type[CaseSource]:

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from server.clock import LOCAL
+from server.content import identity_codes
 from server.content.adapter import (STEP_NAMES, CaseSource, CaseView, CertificateDocument, CertificateSummary,
-                                    Delivery, Receipt, Step, Submission)
+                                    Delivery, IdentityView, Receipt, Step, Submission)
 from server.content.generator import case_number
 from server.content.people import mask_id_number, mask_name, person_key
 from server.models import (ContentApplication, ContentApplicationMaterial, ContentCase, ContentCaseStep,
@@ -69,6 +70,9 @@ class DemoCaseSource(CaseSource):
             body=list(row.body), table_header=list(row.table_header), table_rows=[list(r) for r in row.table_rows],
             issuer=row.issuer, issued_at=row.issued_at, verify_code=row.verify_code, verify_url=row.verify_url,
             notes=list(row.notes))
+
+    def verify_identity_code(self, token: str) -> IdentityView:
+        return identity_codes.verify_demo(token)
 
     def submit(self, submission: Submission) -> Receipt:
         item = submission.item
