@@ -50,6 +50,12 @@ class PrintedCertificate:
                             printed_at=printed_at)
 
 
+def new_job_title(device_id: str = "") -> str:
+    """The CUPS job title (cups-pdf names its file after it): the device, as several terminals or test
+    runs may share one print server, and the time; never anything about the citizen."""
+    return f"{TITLE_PREFIX}{device_id + '-' if device_id else ''}{int(time.time() * 1000)}"
+
+
 def fetch_certificate(backend: ServiceBackend, id_number: str, summary: CertificateSummary) -> tuple[Certificate, bytes]:
     """The certificate's fields and its rendered PDF (in memory only; BackendError on failure)."""
     from kiosk.documents.certificate import Certificate, render_certificate
@@ -63,7 +69,7 @@ def print_certificate(printer: A4Printer, cert: Certificate, pdf: bytes, pages: 
                       record: Callable[[str, dict], None], job_title: str = "") -> PrintedCertificate:
     """Print and wait for the result; record usage and print_job events for either outcome."""
     started = time.monotonic()
-    title = job_title or f"{TITLE_PREFIX}{int(time.time() * 1000)}"
+    title = job_title or new_job_title()
     try:
         printer.print_pdf(pdf, title)
     except Exception as exc:  # A4PrintFailed or a transport error: both mean "not printed"

@@ -6,11 +6,14 @@ outbox, the thank-you screen returns to the idle screen. Only the thank-you paus
 (``after_thanks`` is called at once, the same call its timer makes). Every ``sample_every``
 cycles the process's resident memory, open file descriptors, threads and live Kivy textures
 are sampled; :func:`slope` fits a least-squares line so growth shows as KB per 1,000 ratings.
-Used by ``tests/soak`` (a few hundred cycles in CI) and ``bench/soak.py`` (10,000).
+Used by ``tests/soak`` (a few hundred cycles in CI) and ``bench/soak.py`` (10,000); the terminal's
+scripted journeys (``screens.scripted``) are sampled the same way by ``bench/ui.py`` and
+``tests/soak/test_terminal_soak.py``.
 """
 from __future__ import annotations
 
 import gc
+import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,14 +102,50 @@ def run(driver, client, cycles: int, sample_every: int,
     app = driver.app
     app.evaluator.login(app.evaluator.staff.by_card("04A1B2C3"))
     driver.pump(frames=3)
-    samples = [sample(0)]
+    return sampled(lambda cycle: one_rating(driver, client, cycle), cycles, sample_every, progress)
+
+
+def sampled(one: Callable[[int], object], cycles: int, sample_every: int,
+            progress: Callable[[Sample], None] = lambda s: None, first: int = 0) -> list[Sample]:
+    """Run ``one(cycle)`` for cycles ``first`` .. ``first + cycles - 1``; a sample before and every ``sample_every``."""
+    samples = [sample(first)]
     progress(samples[0])
-    for cycle in range(cycles):
-        one_rating(driver, client, cycle)
-        if (cycle + 1) % sample_every == 0:
+    for cycle in range(first, first + cycles):
+        one(cycle)
+        if (cycle + 1 - first) % sample_every == 0:
             samples.append(sample(cycle + 1))
             progress(samples[-1])
     return samples
+
+
+def with_idcard_port(config, port: str, timeout_s: float = 0.5, retries: int = 1):
+    """``config`` reading ID cards from the simulator's pty link (under tmp, which the /dev/... rule refuses)."""
+    from kiosk.config import IdCardReaderConfig
+
+    idcard = IdCardReaderConfig.model_construct(port=port, timeout_s=timeout_s, retries=retries, baudrate=115200,
+                                                fallback_baudrate=None, poll_interval_s=0.05, photo_decoder=None)
+    return config.model_copy(update={"devices": config.devices.model_copy(update={"idcard": idcard})})
+
+
+def terminal_config(tmp: Path, printer_port: str, idcard_port: str, a4: dict | None = None):
+    """A windowed terminal with the 示例 content, the receipt-printer and ID-card simulators and,
+    given ``a4`` (``{"queue": …, "server": …}``), a CUPS A4 queue."""
+    from kiosk.config import KioskConfig
+    from tests.fixtures.kivy_ui import kiosk_config_dict
+
+    data = kiosk_config_dict("terminal", tmp)
+    data["device"]["id"] = f"SOAK-T-{os.getpid()}"  # its own print-job titles in cups-pdf's shared folder
+    data["devices"] = {"printer": {"port": printer_port}, **({"a4printer": a4} if a4 else {})}
+    # the reader's answer may be late on a loaded machine: a longer deadline than the UI tests' 0.5 s
+    return with_idcard_port(KioskConfig.model_validate(data), idcard_port, timeout_s=2.0, retries=2)
+
+
+def await_device_checks(driver, timeout: float = 30.0) -> None:
+    """Until the started terminal's device checks are done: its tiles follow them."""
+    driver.app.refresh_device_health()
+    if not driver.wait_for(lambda: bool(driver.app.device_rows), timeout=timeout):
+        raise AssertionError("soak: the device checks did not finish")
+    driver.pump(frames=4)
 
 
 def slope(samples: list[Sample], field: str, per: int = 1000, warmup: float = 0.2) -> float:
@@ -120,3 +159,42 @@ def slope(samples: list[Sample], field: str, per: int = 1000, warmup: float = 0.
     mean_y = sum(y for _, y in points) / n
     var = sum((x - mean_x) ** 2 for x, _ in points)
     return per * sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
+
+
+def pdf_pages(path: Path) -> int:
+    """Pages of a PDF as poppler counts them (cups-pdf rewrites the document through Ghostscript)."""
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+class CupsPdfCollector:
+    """Takes each certificate that cups-pdf filed for one terminal out of its folder, counting pages.
+
+    The folder is shared with every other run on the machine: only files named after this terminal's
+    job titles (``kiosk.journeys.printing.new_job_title``) and new since the last call are ours.
+    """
+
+    def __init__(self, out_dir: Path, device_id: str) -> None:
+        from kiosk.journeys.printing import TITLE_PREFIX
+
+        self.out_dir, self.pattern = out_dir, f"{TITLE_PREFIX}{device_id}-*.pdf"
+        self._known = set(out_dir.glob(self.pattern))
+        self.pages: list[int] = []
+
+    def collect(self, timeout: float = 30.0) -> list[int]:
+        """The page counts of the PDFs filed since the last call (at least one), which are removed."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not (new := set(self.out_dir.glob(self.pattern)) - self._known) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        counts = []
+        for path in sorted(new):
+            counts.append(pdf_pages(path))
+            path.unlink(missing_ok=True)
+        self.pages += counts
+        if not counts:
+            raise AssertionError(f"soak: no PDF filed in {self.out_dir}")
+        return counts

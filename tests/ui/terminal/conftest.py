@@ -6,6 +6,7 @@ import pytest
 
 from kiosk.enrolment import Credentials, TokenStore
 from tests.helpers.content_backend import FakeContentBackend
+from tests.helpers.soak import with_idcard_port
 from tests.unit.backend.contract import TOKEN, ContentServer
 
 
@@ -20,18 +21,14 @@ def health_server():
 @pytest.fixture
 def terminal(ui, make_config, tmp_path, printer_sim, sam_sim, health_server):
     """``terminal(**ui_settings, a4=cups_server | None)`` -> (driver, backend): home shown, devices checked."""
-    from kiosk.config import IdCardReaderConfig, KioskConfig
+    from kiosk.config import KioskConfig
 
     def start(devices: dict | None = None, **ui_settings):
         config = make_config(devices={"printer": {"port": printer_sim.port}, **(devices or {})}, **ui_settings)
         data = config.model_dump(mode="json")
         data["server"] = {"url": health_server.url, "timeout_s": 2}
         config = KioskConfig.model_validate(data)
-        # the simulator's link lives under tmp, which the config's /dev/... rule refuses
-        idcard = IdCardReaderConfig.model_construct(port=sam_sim.path, timeout_s=0.5, retries=1,
-                                                    baudrate=115200, fallback_baudrate=None, poll_interval_s=0.05,
-                                                    photo_decoder=None)
-        config = config.model_copy(update={"devices": config.devices.model_copy(update={"idcard": idcard})})
+        config = with_idcard_port(config, sam_sim.path)
         TokenStore(config.paths.data_dir).save(Credentials(config.device.id, TOKEN, config.server.url))
         driver = ui(config)
         backend = FakeContentBackend()

@@ -1,52 +1,12 @@
-"""Steps the journey tests share: find and tap by text, type on a keypad, read the outbox."""
+"""Steps the journey tests share: find and tap by text, type on a keypad, read the outbox.
+
+The steps that drive the app live in :mod:`screens.scripted` (the soak and ``bench/ui.py`` use
+them too); this module adds what only tests read (the outbox, the privacy check).
+"""
 from __future__ import annotations
 
 from drivers.idcard.people import PEOPLE
-
-
-def button(driver, text: str, root=None):
-    """The enabled button showing ``text`` on the current screen."""
-    driver.pump(frames=3)
-    found = [w for w in (root or driver.screen).walk(restrict=True)
-             if getattr(w, "text", None) == text and hasattr(w, "on_release") and not w.disabled and _shown(w)]
-    assert found, f"no button {text!r} on {driver.app.manager.current}: {driver.texts()}"
-    return found[0]
-
-
-def _shown(widget) -> bool:
-    """Visible and on an active panel (see screens.widgets.page)."""
-    while widget is not None:
-        if getattr(widget, "opacity", 1) <= 0 or getattr(widget, "active", True) is False:
-            return False
-        widget = widget.parent if widget.parent is not widget else None
-    return True
-
-
-def tap_text(driver, text: str) -> None:
-    driver.tap(button(driver, text))
-
-
-def type_keys(driver, keypad, text: str) -> None:
-    """Type on one of our keypads: the first key by a real touch, the rest by the key's own release
-    handler (what a touch runs), one frame each: a frame costs ~0.4 s under Xvfb's software GL."""
-    for index, char in enumerate(text):
-        key = next(w for w in keypad.children if w.text == char)
-        if index == 0:
-            driver.tap(key)
-        else:
-            key.dispatch("on_release")
-    driver.pump(frames=1)
-
-
-def wait_screen(driver, name: str, timeout: float = 10.0) -> None:
-    assert driver.wait_for(lambda: driver.app.manager.current == name, timeout=timeout), driver.app.manager.current
-    driver.pump(frames=3)
-
-
-def wait_idle(driver, timeout: float = 10.0) -> None:
-    """Until the current screen's backend call has answered."""
-    assert driver.wait_for(lambda: not getattr(driver.screen, "busy", False), timeout=timeout)
-    driver.pump(frames=3)
+from screens.scripted import button, tap_text, type_keys, wait_idle, wait_screen  # noqa: F401  (the tests' steps)
 
 
 def events(app, kind: str) -> list[dict]:
