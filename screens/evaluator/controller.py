@@ -53,6 +53,7 @@ class EvaluatorController:
         self.screen_state = "awake"
         self.stopped = False
         self.service_days: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)  # set by the remote set_schedule command
+        self._apply_stored_schedule()
         self.api = None
         self.sync_worker = None  # staff directory + reason list from the server (kiosk.sync_worker)
         self.serial_line = None  # an older queue system on a serial port (kiosk.window_serial)
@@ -146,13 +147,25 @@ class EvaluatorController:
         self.service.ledger.set_reasons(reasons)
 
     def _set_schedule(self, command):
-        """Remote ``set_schedule`` (reporter thread): new hours apply from the next tick."""
+        """Remote ``set_schedule`` (reporter thread): kept on disk (it outlives a restart, as on the
+        terminal) and applied from the next tick."""
         from kiosk.remote_commands import CommandResult
+        from kiosk.screen_schedule import ScheduleStore, ScreenSchedule
 
         args = command.args
+        ScheduleStore(self.data_dir).save(ScreenSchedule(args.on, args.off, tuple(args.days)))
         self.settings = self.settings.model_copy(update={"wake_at": args.on, "sleep_at": args.off})
         self.service_days = tuple(args.days)
         return CommandResult.ok(wake_at=args.on, sleep_at=args.off)
+
+    def _apply_stored_schedule(self) -> None:
+        """Screen hours a technician set remotely win over the config file's, until set again."""
+        from kiosk.screen_schedule import ScheduleStore
+
+        stored = ScheduleStore(self.data_dir).load()
+        if stored is not None:
+            self.settings = self.settings.model_copy(update={"wake_at": stored.on, "sleep_at": stored.off})
+            self.service_days = stored.days
 
     # ----- rating -----------------------------------------------------------------------------------
     def _persist(self, record: RatingRecord) -> None:

@@ -297,6 +297,11 @@ def test_remote_set_schedule_changes_the_screen_hours(evaluator):
     result = handler(Command(7, "set_schedule", ScreenScheduleArgs(on=f"{later:%H}:00", off=f"{later:%H}:59")))
     assert result.status == "ok"
     assert driver.wait_for(lambda: app.evaluator.screen_state == "asleep", timeout=5)
+    driver.stop()
+    again, _client = evaluator()  # the same data folder: the remote hours outlive the restart
+    assert (again.app.evaluator.settings.wake_at, again.app.evaluator.settings.sleep_at) == (
+        f"{later:%H}:00", f"{later:%H}:59")
+    assert again.wait_for(lambda: again.app.evaluator.screen_state == "asleep", timeout=5)
 
 
 def test_a_rating_that_cannot_be_stored_shows_no_thanks(evaluator, monkeypatch):
