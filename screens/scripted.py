@@ -165,17 +165,22 @@ def progress_journey(t: Terminal, cycle: int) -> None:
     wait_screen(driver, "home", timeout=TIMEOUT_S)
 
 
+def _identify_into(t: Terminal, screen: str) -> None:
+    """On the identify screen: the ID card goes on the reader and comes off once ``screen`` is shown."""
+    wait_screen(t.driver, "identify", timeout=TIMEOUT_S)
+    t.place_card()
+    try:
+        wait_screen(t.driver, screen, timeout=TIMEOUT_S)
+    finally:
+        t.remove_card()
+    wait_idle(t.driver, timeout=TIMEOUT_S)
+
+
 def print_journey(t: Terminal, cycle: int) -> None:
     """证照打印: ID card, a certificate previewed page by page, A4 through CUPS, 打印回执, rating."""
     driver = t.driver
     driver.tap(_tile(t, "print"))
-    wait_screen(driver, "identify", timeout=TIMEOUT_S)
-    t.place_card()
-    try:
-        wait_screen(driver, "print", timeout=TIMEOUT_S)
-    finally:
-        t.remove_card()
-    wait_idle(driver, timeout=TIMEOUT_S)
+    _identify_into(t, "print")
     screen = driver.screen
     title = "个人参保缴费明细" if cycle % 2 else "个人参保证明"
     driver.tap(screen.document_button(title))
@@ -206,13 +211,7 @@ def idle_wipe_journey(t: Terminal, cycle: int) -> None:
     driver.tap(_tile(t, "progress"))
     wait_screen(driver, "progress", timeout=TIMEOUT_S)
     driver.tap(driver.screen.ids.mine_tile)
-    wait_screen(driver, "identify", timeout=TIMEOUT_S)
-    t.place_card()
-    try:
-        wait_screen(driver, "progress", timeout=TIMEOUT_S)
-    finally:
-        t.remove_card()
-    wait_idle(driver, timeout=TIMEOUT_S)
+    _identify_into(t, "progress")
     check(app.session.identity is not None and driver.screen.ids.cases.children, "my cases not shown")
     app.session.last_activity -= app.session.idle_timeout_s  # walked away (accelerated)
     wait_screen(driver, "home", timeout=TIMEOUT_S)
