@@ -116,3 +116,11 @@ def test_webhook_form_validates_and_stores_without_logging_secrets(client: TestC
     client.post(f"/webhooks/{hook.id}/disable", data={"csrf": token})
     with ctx.reading() as session:
         assert session.get(Webhook, hook.id).active is False  # type: ignore[union-attr]
+
+
+def test_a_call_with_a_malformed_reason_refuses_the_batch(client: TestClient, ctx: AppContext) -> None:
+    """``call_staff`` is a known type: its payload is checked like the others (events.schema.json)."""
+    _device, headers = enrol(client, ctx)
+    answer = client.post("/api/v1/events", json={"events": [event("call_staff", {"reason": "<script>"})]},
+                         headers=headers)
+    assert answer.status_code == 422 and "reason" in answer.text
