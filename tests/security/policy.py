@@ -73,6 +73,7 @@ POLICY: dict[str, Rule] = {
     "GET /api/v1/rating-reasons": Rule((DEVICE,)),
     "GET /api/v1/staff": Rule((EVALUATOR,), "staff of the evaluator's own hall only"),
     "GET /api/v1/staff/{staff_no}/photo": Rule((EVALUATOR,), "staff of the evaluator's own hall only"),
+    "POST /api/v1/identity/verify": Rule((TERMINAL,), "identity codes are for the citizen at a terminal"),
     "POST /api/v1/cases/query": Rule((TERMINAL,)),
     "POST /api/v1/cases/mine": Rule((TERMINAL,)),
     "POST /api/v1/certificates/mine": Rule((TERMINAL,)),
