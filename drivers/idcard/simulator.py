@@ -21,9 +21,9 @@ import select
 import sys
 import threading
 import time
-import tty
 from dataclasses import dataclass
 
+from drivers.pty_link import open_raw_pty, point_link
 from drivers.idcard.cardtext import build_text, values_of
 from drivers.idcard.errors import ChecksumError, ProtocolError
 from drivers.idcard.identity import Identity
@@ -130,16 +130,9 @@ class SamSimulator:
 
     # --- pty handling ------------------------------------------------------------------
     def _open_pty(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(slave)  # no echo, no line discipline: a serial line carries bytes
-        self._master, self._slave = master, slave
-        self._pty_path = os.ttyname(slave)
+        self._master, self._slave, self._pty_path = open_raw_pty()
         if self.link:
-            tmp = f"{self.link}.tmp{os.getpid()}"
-            if os.path.lexists(tmp):
-                os.unlink(tmp)
-            os.symlink(self._pty_path, tmp)
-            os.replace(tmp, self.link)
+            point_link(self.link, self._pty_path)
         self._plugged.set()
 
     def _close_pty(self) -> None:

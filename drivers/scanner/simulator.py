@@ -17,7 +17,8 @@ import os
 import signal
 import sys
 import threading
-import tty
+
+from drivers.pty_link import open_raw_pty, point_link
 
 
 class ScannerSimulator:
@@ -70,17 +71,9 @@ class ScannerSimulator:
 
     def replug(self) -> None:
         with self._lock:
-            master, slave = os.openpty()
-            tty.setraw(slave)  # a serial line carries bytes: no echo, no CR/LF translation
-            tty.setraw(master)
-            self._master, self._slave = master, slave
-            self.pty_path = os.ttyname(slave)
+            self._master, self._slave, self.pty_path = open_raw_pty(raw_master=True)
             if self.link:
-                tmp = f"{self.link}.tmp{os.getpid()}"
-                if os.path.lexists(tmp):
-                    os.unlink(tmp)
-                os.symlink(self.pty_path, tmp)
-                os.replace(tmp, self.link)
+                point_link(self.link, self.pty_path)
 
 
 def _parse_suffix(text: str) -> bytes:

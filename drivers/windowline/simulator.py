@@ -21,8 +21,8 @@ import select
 import signal
 import sys
 import threading
-import tty
 
+from drivers.pty_link import open_raw_pty, point_link
 from drivers.scanner.lines import LineSplitter
 
 ANSWER_TIMEOUT_S = 5.0
@@ -58,17 +58,9 @@ class QueueSystemSimulator:
         with self._lock:
             if self._master is not None:
                 return
-            master, slave = os.openpty()
-            tty.setraw(slave)  # a serial line carries bytes: no echo, no CR/LF translation
-            tty.setraw(master)
-            self._master, self._slave = master, slave
-            self.pty_path = os.ttyname(slave)
+            self._master, self._slave, self.pty_path = open_raw_pty(raw_master=True)
             if self.link:
-                tmp = f"{self.link}.tmp{os.getpid()}"
-                if os.path.lexists(tmp):
-                    os.unlink(tmp)
-                os.symlink(self.pty_path, tmp)
-                os.replace(tmp, self.link)
+                point_link(self.link, self.pty_path)
 
     def unplug(self) -> None:
         with self._lock:

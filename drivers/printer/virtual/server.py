@@ -19,10 +19,10 @@ import socket
 import struct
 import tempfile
 import threading
-import tty
 from dataclasses import asdict
 from pathlib import Path
 
+from drivers.pty_link import open_raw_pty
 from drivers.printer.virtual.device import Faults, VirtualPrinter
 from drivers.printer.virtual.parser import EscPosParser
 from drivers.printer.virtual.render import Renderer
@@ -174,9 +174,7 @@ _CONTROLS = {
 # --- pty mode --------------------------------------------------------------------------------
 def serve_pty(printer: VirtualPrinter, stop: threading.Event) -> tuple[str, threading.Thread]:
     """A serial printer on a pseudo-terminal; the stream never ends, so jobs end at a cut."""
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    path = os.ttyname(slave)
+    master, slave, path = open_raw_pty()
 
     def loop() -> None:
         parser = EscPosParser()
