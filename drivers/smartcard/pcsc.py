@@ -119,15 +119,29 @@ class PcscSession:
 
     @contextmanager
     def connect(self, reader: str | None = None) -> Iterator["CardConnection"]:
+        """Connect (shared) and hold a PC/SC transaction for the whole block.
+
+        A read is a sequence of APDUs that depends on the card's selected file. Without the
+        transaction another client of the same reader (``kiosk doctor``, the device-health
+        probe, a second app) can select something else between two of our APDUs, and our
+        READ RECORD then fails with 69 86 or reads the wrong file. pcscd makes a second
+        transaction wait until this one ends.
+        """
         s = _scard()
         name = self.find_reader(reader)
         ctx = self._ctx()
         rv, hcard, protocol = s.SCardConnect(ctx, name, s.SCARD_SHARE_SHARED,
                                              s.SCARD_PROTOCOL_T0 | s.SCARD_PROTOCOL_T1)
         self.check(rv, f"connect {name}")
-        conn = CardConnection(self, hcard, protocol, name)
         try:
-            yield conn
+            self.check(s.SCardBeginTransaction(hcard), f"begin transaction on {name}")
+            try:
+                yield CardConnection(self, hcard, protocol, name)
+            finally:
+                try:
+                    s.SCardEndTransaction(hcard, s.SCARD_LEAVE_CARD)
+                except Exception:  # the card or pcscd may already be gone
+                    pass
         finally:
             try:
                 s.SCardDisconnect(hcard, s.SCARD_LEAVE_CARD)

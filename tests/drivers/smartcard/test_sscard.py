@@ -47,6 +47,29 @@ def test_reads_social_security_identity(vpcd_card, session):
     assert z.name not in repr(identity)
 
 
+def test_a_probe_during_a_read_waits_for_it(vpcd_card, session):
+    """The device-health probe selects the application; were it to do so between our SELECT EF
+    and READ RECORD the card would answer 69 86 (CI saw that). The read's transaction holds it off."""
+    import threading
+
+    from drivers.smartcard.probe import probe_sscard
+    from drivers.smartcard.sscard import EF05, REC_EXPIRY, SSSE_AID, exchange, read_record, select_aid, select_file
+
+    vpcd_card(SocialSecurityCard(PEOPLE["zhang"]))
+    assert wait_for(lambda: session.card_present(SS_READER))
+    probed: list = []
+    probe = threading.Thread(target=lambda: probed.append(probe_sscard(type("C", (), {"reader": SS_READER}))))
+    with session.connect(SS_READER) as conn:
+        exchange(conn, select_aid(SSSE_AID), "select SSSE")
+        exchange(conn, select_file(EF05), "select EF05")
+        probe.start()
+        probe.join(1.0)
+        assert probe.is_alive() and not probed  # waiting for our transaction, not selecting
+        assert read_record(conn, REC_EXPIRY) == bytes.fromhex(PEOPLE["zhang"].valid_until.strftime("%Y%m%d"))
+    probe.join(10)
+    assert probed and probed[0].state.value == "ok", probed
+
+
 def test_staff_card_uid(vpcd_card, session):
     vpcd_card(StaffCard("04A1B2C3D4E5F6"), port=35964)
     assert wait_for(lambda: session.card_present(STAFF_READER))
