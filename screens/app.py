@@ -73,7 +73,9 @@ class KioskApp(App):
         self.lock_state = LockState(config.paths.data_dir)
         self.bus.subscribe(SessionWiped, lambda e: Clock.schedule_once(lambda _dt: self.go_home(), 0))
         self._clock_events: list = []
-        self._checks_running = threading.Lock()
+        self._checks_lock = threading.Lock()
+        self._checks_running = False  # a device-check round is under way
+        self._checks_again = False  # asked for while one ran: run one more round after it
         self.reporting = None  # kiosk.reporting.Reporting, built after the first frame
         self._reporting_lock = threading.RLock()
         self._stopped = False
@@ -474,21 +476,33 @@ class KioskApp(App):
 
     # ----- devices --------------------------------------------------------------------
     def refresh_device_health(self) -> None:
-        """Probe devices in a worker thread (never on the UI thread) and publish the result."""
-        if not self._checks_running.acquire(blocking=False):
-            return
+        """Probe devices in a worker thread (never on the UI thread) and publish the result.
+
+        A request made while a check runs is not dropped: that check may have probed a device
+        before the change the caller wants to see (a technician opens the printer cover and taps
+        刷新), so one more round follows it. Requests made meanwhile are coalesced into that round.
+        """
+        with self._checks_lock:
+            if self._checks_running:
+                self._checks_again = True
+                return
+            self._checks_running = True
 
         def work() -> None:
             from kiosk.doctor import run_checks
 
-            try:
-                rows = run_checks(self.kiosk_config)
-            except Exception:
-                log.exception("device checks failed")
-                rows = []
-            finally:
-                self._checks_running.release()
-            Clock.schedule_once(lambda _dt: self._apply_rows(rows), 0)
+            while True:
+                try:
+                    rows = run_checks(self.kiosk_config)
+                except Exception:
+                    log.exception("device checks failed")
+                    rows = []
+                Clock.schedule_once(lambda _dt, rows=rows: self._apply_rows(rows), 0)
+                with self._checks_lock:
+                    if not self._checks_again or self._stopped:
+                        self._checks_running = False
+                        return
+                    self._checks_again = False
 
         threading.Thread(target=work, name="device-checks", daemon=True).start()
 

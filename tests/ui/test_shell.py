@@ -144,3 +144,32 @@ def test_an_app_stopped_at_once_leaves_no_worker_running(ui, make_config):
     time.sleep(0.2)
     assert started_by_second <= 2  # health monitor (+ reporter when a server is configured)
     assert running() == before
+
+
+def test_a_device_check_asked_for_during_one_runs_after_it(ui, monkeypatch):
+    """A 刷新 tapped while a check runs must not be dropped: that check may predate the change
+    (the maintenance test saw a paper-out never reported this way)."""
+    import threading
+
+    import kiosk.doctor
+
+    release = threading.Event()
+    rounds: list[int] = []
+
+    def slow_checks(_config):
+        rounds.append(len(rounds) + 1)
+        if len(rounds) == 1:
+            release.wait(10)
+        return []
+
+    driver = ui()
+    driver.pump(seconds=2)  # the app's own first check (1.5 s after start) has run
+    monkeypatch.setattr(kiosk.doctor, "run_checks", slow_checks)
+    driver.app.refresh_device_health()
+    assert driver.wait_for(lambda: rounds == [1], timeout=5)
+    for _ in range(3):  # asked for three times while the first round runs
+        driver.app.refresh_device_health()
+    release.set()
+    assert driver.wait_for(lambda: rounds == [1, 2], timeout=5)
+    driver.pump(seconds=0.5)
+    assert rounds == [1, 2]  # coalesced into one more round, not three
