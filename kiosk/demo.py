@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from kiosk.config import KioskConfig, StrictModel, load_kiosk_config, read_toml, validate_model
+from kiosk.config import ConfigSection, KioskConfig, load_kiosk_config, read_toml, validate_model
 from kiosk.stack.process import ManagedProcess
 from kiosk.stack.simulated_devices import SimulatedDevices
 from kiosk.stack.xvfb import Xvfb
@@ -31,13 +31,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class DemoSettings(StrictModel):
+@dataclass(frozen=True, kw_only=True)
+class DemoSettings(ConfigSection):
     data_dir: Path = Path("var/demo")
-    screenshot_every_s: float = Field(default=5, gt=0)
-    server_port: int = Field(default=8700, gt=0, lt=65536)
-    display_size: str = Field(default="2000x820", pattern=r"^\d{3,5}x\d{3,5}$")
-    paper_out_at_s: float = Field(default=0, ge=0, description="virtual printer out of paper then; 0 = never")
-    paper_reload_at_s: float = Field(default=0, ge=0, description="and a new roll then; 0 = never")
+    screenshot_every_s: Annotated[float, Field(gt=0)] = 5
+    server_port: Annotated[int, Field(gt=0, lt=65536)] = 8700
+    display_size: Annotated[str, Field(pattern=r"^\d{3,5}x\d{3,5}$")] = "2000x820"
+    paper_out_at_s: Annotated[float, Field(ge=0, description="virtual printer out of paper then; 0 = never")] = 0
+    paper_reload_at_s: Annotated[float, Field(ge=0, description="and a new roll then; 0 = never")] = 0
 
 
 @dataclass

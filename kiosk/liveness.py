@@ -19,12 +19,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kiosk.exit_codes import EXIT_CONFIG_ERROR, EXIT_RESTART
 from kiosk.ui_process import Spawned, spawn_ui
 
 log = logging.getLogger(__name__)
 
-EXIT_CONFIG_ERROR = 2  # the UI refused its config: restarting would only repeat that
-EXIT_RESTART = 3
 STARTUP_GRACE_FACTOR = 2  # the first tick may take longer: Kivy, GL and fonts load
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from kiosk.errors import ConfigError
-from kiosk.liveness import EXIT_CONFIG_ERROR
+from kiosk.exit_codes import EXIT_CONFIG_ERROR
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.config import load_kiosk_config
 
     try:
-        config = load_kiosk_config(args.config, args.section)
+        config = load_kiosk_config(args.config, args.section, cached=True)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG_ERROR

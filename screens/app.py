@@ -28,7 +28,7 @@ from kiosk.config import KioskConfig
 from kiosk.events import EventBus, SessionWiped
 from kiosk.i18n import format_datetime, translate
 from kiosk.logs import setup_logging
-from kiosk.liveness import EXIT_RESTART
+from kiosk.exit_codes import EXIT_RESTART
 from kiosk.lock_state import LockState
 from kiosk.screen_schedule import ScheduleStore, ScreenSchedule
 from kiosk.session import Session
@@ -505,6 +505,11 @@ class KioskApp(App):
                     self._checks_again = False
 
         threading.Thread(target=work, name="device-checks", daemon=True).start()
+
+    @property
+    def device_checks_running(self) -> bool:
+        """A device-check round (or one asked for after it) is still to finish."""
+        return self._checks_running
 
     def _apply_rows(self, rows) -> None:
         if self._stopped:

@@ -119,7 +119,7 @@ def _evaluator_scenarios() -> list[tuple[str, str, Callable]]:
 
         ev = signed_in(d)
         later = dt.datetime.now() + dt.timedelta(hours=2)  # service hours that have not begun yet
-        ev.settings = ev.settings.model_copy(update={"wake_at": f"{later:%H}:00", "sleep_at": f"{later:%H}:59"})
+        ev.settings = ev.settings.replace(wake_at=f"{later:%H}:00", sleep_at=f"{later:%H}:59")
         ev.woken_until = None
         d.wait_for(lambda: ev.screen_state == "asleep", timeout=5)
 
@@ -336,7 +336,7 @@ def _gallery_config(section: str, tmp: Path):
     from kiosk.config import KioskConfig, load_kiosk_config
 
     config = load_kiosk_config(DEMO_CONFIG, section)
-    data = config.model_dump(mode="json")
+    data = config.to_dict()
     data["paths"] = {"data_dir": str(tmp / section), "log_dir": str(tmp / section / "log")}
     data["server"] = None  # no live link: the status corner stays neutral in the docs
     if section == "terminal":
@@ -345,7 +345,7 @@ def _gallery_config(section: str, tmp: Path):
         data["ui"].update(width=1024, height=600)
         data["evaluator"] = {**(data.get("evaluator") or {}), "sample_staff": True, "voice": False,
                              "wake_at": "00:00", "sleep_at": "00:00", "api": None}
-    return KioskConfig.model_validate(data)
+    return KioskConfig.validate(data)
 
 
 def render(out_dir: Path) -> list[Path]:

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.logs import setup_logging
 
     try:
-        config = load_kiosk_config(args.config, args.section)
+        config = load_kiosk_config(args.config, args.section, cached=True)
     except ConfigError:
         first.child.wait(30)
         os.close(first.read_fd)

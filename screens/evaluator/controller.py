@@ -154,7 +154,7 @@ class EvaluatorController:
 
         args = command.args
         ScheduleStore(self.data_dir).save(ScreenSchedule(args.on, args.off, tuple(args.days)))
-        self.settings = self.settings.model_copy(update={"wake_at": args.on, "sleep_at": args.off})
+        self.settings = self.settings.replace(wake_at=args.on, sleep_at=args.off)
         self.service_days = tuple(args.days)
         return CommandResult.ok(wake_at=args.on, sleep_at=args.off)
 
@@ -164,7 +164,7 @@ class EvaluatorController:
 
         stored = ScheduleStore(self.data_dir).load()
         if stored is not None:
-            self.settings = self.settings.model_copy(update={"wake_at": stored.on, "sleep_at": stored.off})
+            self.settings = self.settings.replace(wake_at=stored.on, sleep_at=stored.off)
             self.service_days = stored.days
 
     # ----- rating -----------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def evaluator_config(tmp: Path, port: int):
     data["evaluator"] = {"api": {"port": port, "token": TOKEN}, "sample_staff": True, "voice": False,
                          "min_interval_s": 0, "invite_timeout_s": 600, "thanks_s": 60, "wake_at": "00:00", "sleep_at": "00:00",
                          "logout_at": ""}
-    return KioskConfig.model_validate(data)
+    return KioskConfig.validate(data)
 
 
 def live_textures() -> int:
@@ -123,9 +123,9 @@ def with_idcard_port(config, port: str, timeout_s: float = 0.5, retries: int = 1
     """``config`` reading ID cards from the simulator's pty link (under tmp, which the /dev/... rule refuses)."""
     from kiosk.config import IdCardReaderConfig
 
-    idcard = IdCardReaderConfig.model_construct(port=port, timeout_s=timeout_s, retries=retries, baudrate=115200,
+    idcard = IdCardReaderConfig(port=port, timeout_s=timeout_s, retries=retries, baudrate=115200,
                                                 fallback_baudrate=None, poll_interval_s=0.05, photo_decoder=None)
-    return config.model_copy(update={"devices": config.devices.model_copy(update={"idcard": idcard})})
+    return config.replace(devices=config.devices.replace(idcard=idcard))
 
 
 def terminal_config(tmp: Path, printer_port: str, idcard_port: str, a4: dict | None = None):
@@ -138,7 +138,7 @@ def terminal_config(tmp: Path, printer_port: str, idcard_port: str, a4: dict | N
     data["device"]["id"] = f"SOAK-T-{os.getpid()}"  # its own print-job titles in cups-pdf's shared folder
     data["devices"] = {"printer": {"port": printer_port}, **({"a4printer": a4} if a4 else {})}
     # the reader's answer may be late on a loaded machine: a longer deadline than the UI tests' 0.5 s
-    return with_idcard_port(KioskConfig.model_validate(data), idcard_port, timeout_s=2.0, retries=2)
+    return with_idcard_port(KioskConfig.validate(data), idcard_port, timeout_s=2.0, retries=2)
 
 
 def await_device_checks(driver, timeout: float = 30.0) -> None:

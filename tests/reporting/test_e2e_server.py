@@ -27,7 +27,7 @@ PIN_HASH = "pbkdf2_sha256$1000$c2FsdA==$aGFzaA=="
 
 
 def kiosk_config(tmp_path: Path, server: MgmtServer, device: str = "term-01") -> KioskConfig:
-    return KioskConfig.model_validate({
+    return KioskConfig.validate({
         "role": "terminal", "config_version": "42", "device": {"id": device},
         "maintenance": {"pin_hash": PIN_HASH},
         "server": {"url": server.url, "enrol_code": server.enrol_code()},

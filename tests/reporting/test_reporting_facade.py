@@ -14,7 +14,7 @@ from kiosk.reporting import Reporting
 
 
 def config(tmp_path: Path) -> KioskConfig:
-    return KioskConfig.model_validate({
+    return KioskConfig.validate({
         "role": "evaluator", "device": {"id": "eval-03", "window": "A03"},
         "maintenance": {"pin_hash": "pbkdf2_sha256$1000$c2FsdA==$aGFzaA=="},
         "paths": {"data_dir": str(tmp_path / "data"), "log_dir": str(tmp_path / "log")},

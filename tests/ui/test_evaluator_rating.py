@@ -25,11 +25,11 @@ def evaluator(ui, make_config):
 
     def start(devices: dict | None = None, **settings):
         port = free_port()
-        data = make_config("evaluator", devices=devices).model_dump(mode="json")
+        data = make_config("evaluator", devices=devices).to_dict()
         data["evaluator"] = {"api": {"port": port, "token": TOKEN}, "sample_staff": True, "voice": False,
                              "min_interval_s": 30, "invite_timeout_s": 60, "wake_at": "00:00", "sleep_at": "00:00",
                              "logout_at": "", **settings}
-        driver = ui(KioskConfig.model_validate(data))
+        driver = ui(KioskConfig.validate(data))
         return driver, WindowClient(port, TOKEN)
 
     return start
@@ -277,7 +277,7 @@ def test_staff_invites_from_the_strip_and_logs_out_at_end_of_day(evaluator):
     assert ratings(app)[0]["trigger"] == "staff"
     app.evaluator.after_thanks()
     # end of day: a sign-in from yesterday is signed out by the next tick
-    app.evaluator.settings = app.evaluator.settings.model_copy(update={"logout_at": "18:30"})
+    app.evaluator.settings = app.evaluator.settings.replace(logout_at="18:30")
     app.evaluator.signed_in_at = dt.datetime.now() - dt.timedelta(days=1)
     assert driver.wait_for(lambda: app.evaluator.service.staff is None, timeout=5)
     assert client.status()["staff"] is None

@@ -85,9 +85,9 @@ def test_update_catalog_through_the_running_app(ui, make_config, mgmt_server):
     from kiosk.config import KioskConfig
 
     mgmt_server.cli("seed-demo")
-    data = make_config().model_dump(mode="json")
+    data = make_config().to_dict()
     data["server"] = {"url": mgmt_server.url, "enrol_code": mgmt_server.enrol_code()}
-    driver = ui(KioskConfig.model_validate(data))
+    driver = ui(KioskConfig.validate(data))
     reporting = driver.app._ensure_reporting()
     reporting.start()
     assert driver.wait_for(lambda: reporting.reporter.credentials is not None, timeout=30)  # enrolled

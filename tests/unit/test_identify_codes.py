@@ -81,7 +81,7 @@ def test_a_card_pulled_during_the_read_is_reported():
     ({}, (), "本机未连接身份识别设备，请到窗口办理"),
 ])
 def test_the_screen_names_exactly_the_configured_methods(devices, methods, zh):
-    found = configured_methods(DevicesConfig.model_validate(devices))
+    found = configured_methods(DevicesConfig.validate(devices))
     assert found == methods
     assert heading(found, catalog("zh_CN").__getitem__) == zh
     assert voice_key(found) in VOICE_KEYS

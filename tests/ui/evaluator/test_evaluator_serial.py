@@ -22,10 +22,10 @@ def queue_line(tmp_path):
 def test_bad_rating_over_the_serial_line(ui, make_config, queue_line):
     from kiosk.config import KioskConfig
 
-    data = make_config("evaluator").model_dump(mode="json")
+    data = make_config("evaluator").to_dict()
     data["evaluator"] = {"serial": {"port": queue_line.path, "reconnect_s": 0.2}, "sample_staff": True,
                          "voice": False, "wake_at": "00:00", "sleep_at": "00:00", "logout_at": ""}
-    driver = ui(KioskConfig.model_validate(data))
+    driver = ui(KioskConfig.validate(data))
     app = driver.app
     assert driver.wait_for(lambda: app.evaluator.serial_line.health().state == "ok", timeout=10)
     assert queue_line.send("send STATUS?") == "REPLY OK STATUS staff=- paused=0 case=- invitation=-"

@@ -19,11 +19,11 @@ def test_staff_photo_and_new_reason_list_from_the_server(ui, make_config, mgmt_s
 
     mgmt_server.cli("seed-demo")
     port = free_port()
-    data = make_config("evaluator").model_dump(mode="json")
+    data = make_config("evaluator").to_dict()
     data["server"] = {"url": mgmt_server.url, "enrol_code": mgmt_server.enrol_code(device_type="evaluator")}
     data["evaluator"] = {"api": {"port": port, "token": TOKEN}, "voice": False, "wake_at": "00:00",
                          "sleep_at": "00:00", "logout_at": ""}
-    driver = ui(KioskConfig.model_validate(data))
+    driver = ui(KioskConfig.validate(data))
     app, client = driver.app, WindowClient(port, TOKEN)
     assert driver.wait_for(lambda: app.evaluator.sync_worker is not None
                            and bool(app.reporting.reporter.link.token), timeout=20)

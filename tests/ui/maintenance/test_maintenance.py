@@ -32,8 +32,8 @@ def maintenance(ui, make_config, printer_sim, sam_sim, camera_folders):
     qr_dir, doc_dir = camera_folders
     config = make_config(devices={"printer": {"port": printer_sim.port},
                                   "qr_camera": {"source": str(qr_dir)}, "doc_camera": {"source": str(doc_dir)}})
-    idcard = IdCardReaderConfig.model_construct(port=sam_sim.path, timeout_s=0.5, retries=1)  # tmp-dir link
-    config = config.model_copy(update={"devices": config.devices.model_copy(update={"idcard": idcard})})
+    idcard = IdCardReaderConfig(port=sam_sim.path, timeout_s=0.5, retries=1)  # tmp-dir link
+    config = config.replace(devices=config.devices.replace(idcard=idcard))
     driver = ui(config)
     driver.app.show("maintenance")
     assert driver.wait_for(lambda: len(driver.app.device_rows) >= 4, timeout=20)

@@ -25,9 +25,9 @@ def terminal(ui, make_config, tmp_path, printer_sim, sam_sim, health_server):
 
     def start(devices: dict | None = None, **ui_settings):
         config = make_config(devices={"printer": {"port": printer_sim.port}, **(devices or {})}, **ui_settings)
-        data = config.model_dump(mode="json")
+        data = config.to_dict()
         data["server"] = {"url": health_server.url, "timeout_s": 2}
-        config = KioskConfig.model_validate(data)
+        config = KioskConfig.validate(data)
         config = with_idcard_port(config, sam_sim.path)
         TokenStore(config.paths.data_dir).save(Credentials(config.device.id, TOKEN, config.server.url))
         driver = ui(config)

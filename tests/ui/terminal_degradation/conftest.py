@@ -49,12 +49,12 @@ def terminal_config(make_config, tmp_path, printer_sim, sam_sim, content_server,
             "printer": {"port": printer_sim.port},
             "doc_camera": {"source": str(doc_camera_folder)},
         }, **ui)
-        data = config.model_dump(mode="json")
+        data = config.to_dict()
         data["server"] = {"url": server_url or content_server.url, "timeout_s": 2}
         data["backend"] = {"source": "server"}
-        config = KioskConfig.model_validate(data)
+        config = KioskConfig.validate(data)
         # the simulator's stable link lives under the test's tmp dir, which the config's /dev/... rule refuses
-        idcard = IdCardReaderConfig.model_construct(port=sam_sim.path, timeout_s=0.5, retries=1)
-        return config.model_copy(update={"devices": config.devices.model_copy(update={"idcard": idcard})})
+        idcard = IdCardReaderConfig(port=sam_sim.path, timeout_s=0.5, retries=1)
+        return config.replace(devices=config.devices.replace(idcard=idcard))
 
     return make

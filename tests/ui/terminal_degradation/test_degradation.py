@@ -19,10 +19,10 @@ def _start(ui, config):
 def _recheck(driver) -> None:
     """Run the device checks now and wait until the screens have their result."""
     app = driver.app
-    assert driver.wait_for(lambda: not app._checks_running.locked(), timeout=30)  # one already under way
-    app.refresh_device_health()  # takes the lock at once, gives it back when the probes are done
-    assert app._checks_running.locked()
-    assert driver.wait_for(lambda: not app._checks_running.locked(), timeout=30)
+    assert driver.wait_for(lambda: not app.device_checks_running, timeout=30)  # one already under way
+    app.refresh_device_health()  # starts a round at once
+    assert app.device_checks_running
+    assert driver.wait_for(lambda: not app.device_checks_running, timeout=30)
     driver.pump(seconds=0.2, frames=3)  # the result is applied on the UI thread
     assert app.device_rows
     driver.pump(frames=4)

@@ -163,15 +163,15 @@ def test_factory(tmp_path):
     from tests.fixtures.kivy_ui import kiosk_config_dict
 
     data = kiosk_config_dict("terminal", tmp_path)
-    assert type(make_backend(KioskConfig.model_validate(data))).__name__ == "SampleBackend"  # the UI tests' 示例
+    assert type(make_backend(KioskConfig.validate(data))).__name__ == "SampleBackend"  # the UI tests' 示例
     data["backend"] = {"source": "server"}
-    assert isinstance(make_backend(KioskConfig.model_validate(data)), NoBackend)
+    assert isinstance(make_backend(KioskConfig.validate(data)), NoBackend)
     with pytest.raises(BackendError) as caught:
-        make_backend(KioskConfig.model_validate(data)).catalog()
+        make_backend(KioskConfig.validate(data)).catalog()
     assert caught.value.reason == "no_server"
     data["server"] = {"url": "http://127.0.0.1:1"}
     data["backend"] = {"source": "server", "catalog_refresh_s": 60}
-    backend = make_backend(KioskConfig.model_validate(data), tmp_path)
+    backend = make_backend(KioskConfig.validate(data), tmp_path)
     assert isinstance(backend, HttpBackend) and backend.settings.catalog_refresh_s == 60
     assert backend.cache.path.parent == tmp_path
 
