@@ -367,7 +367,10 @@ def main(argv: list[str]) -> int:
     print("ready", repr(state)[:80], flush=True)
     n = first
     while last is None or n <= last:
-        print("done", writer.step(n), flush=True)
+        # one write() per line: with PYTHONUNBUFFERED print() writes "done", " ", N and "\n" apart,
+        # and a kill between them left a "done " line without its number (seen once in a run)
+        sys.stdout.write(f"done {writer.step(n)}\n")
+        sys.stdout.flush()
         n += 1
     return 0
 
