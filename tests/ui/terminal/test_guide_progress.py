@@ -24,7 +24,14 @@ def _home_tile(driver, key):
     return tile
 
 
-def test_guide_browse_search_detail_print_and_rating(terminal, printer_sim):
+def _codes_in(png) -> list[str]:
+    import cv2
+    import zxingcpp
+
+    return [code.text for code in zxingcpp.read_barcodes(cv2.imread(str(png)))]
+
+
+def test_guide_browse_search_detail_print_and_rating(terminal, printer_sim, tmp_path):
     driver, backend = terminal()
     app = driver.app
     driver.tap(_home_tile(driver, "guide"))
@@ -50,6 +57,8 @@ def test_guide_browse_search_detail_print_and_rating(terminal, printer_sim):
     body = driver.screen.body
     assert "受理条件" in body and "本市参保人员" in body and "居民身份证" in body and "5 个工作日" in body
     assert "B区 12-15号窗口" in body
+    online = driver.screen.online_url
+    assert online and _codes_in(driver.screenshot(tmp_path / "guide_detail.png")) == [online]  # it scans
     driver.tap(driver.screen.ids.print_button)
     wait_idle(driver)
     assert driver.wait_for(lambda: printer_sim.device.state.jobs, timeout=5)
