@@ -26,6 +26,7 @@ from kiosk.hardware import Health
 from kiosk import __version__
 from kiosk.config import KioskConfig
 from kiosk.events import EventBus, SessionWiped
+from kiosk.gc_policy import IdleCollector
 from kiosk.i18n import format_datetime, translate
 from kiosk.logs import setup_logging
 from kiosk.exit_codes import EXIT_RESTART
@@ -39,6 +40,7 @@ from screens.widgets.corner import CornerTapDetector
 log = logging.getLogger(__name__)
 
 KV_DIR = Path(__file__).parent
+IDLE_COLLECT_AFTER_S = 10.0  # untouched this long between visits: a full collection may run (every 60 s)
 
 Builder.load_file(str(KV_DIR / "common.kv"))
 
@@ -71,7 +73,8 @@ class KioskApp(App):
         self.bus = EventBus()
         self.session = Session(self.bus, config.ui.idle_timeout_s)
         self.lock_state = LockState(config.paths.data_dir)
-        self.bus.subscribe(SessionWiped, lambda e: Clock.schedule_once(lambda _dt: self.go_home(), 0))
+        self.bus.subscribe(SessionWiped, lambda e: Clock.schedule_once(lambda _dt: self._after_visit(), 0))
+        self.gc = IdleCollector()  # full collections when nobody waits (kiosk/gc_policy.py)
         self._clock_events: list = []
         self._checks_lock = threading.Lock()
         self._checks_running = False  # a device-check round is under way
@@ -164,6 +167,7 @@ class KioskApp(App):
         return "home"
 
     def on_start(self) -> None:
+        self.gc.install()
         Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard)
         Window.bind(on_touch_down=self._on_activity)
         self._tick()
@@ -199,6 +203,7 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self._stopped = True
+        self.gc.uninstall()
         for event in self._clock_events:
             event.cancel()
         self._clock_events.clear()
@@ -233,6 +238,17 @@ class KioskApp(App):
             log.info("idle for %.0f s: wiping the session", self.session.idle_for())
             self.session.wipe("idle_timeout")
             self.show_toast(self.tr("idle.returning"))
+        elif not self.session.active and self.session.idle_for() >= IDLE_COLLECT_AFTER_S:
+            self.gc.collect_if_due(idle=True)
+
+    def _after_visit(self) -> None:
+        """Home, and a full garbage collection once its frame is drawn (nobody is waiting then)."""
+        self.go_home()
+        self._clock_events.append(Clock.schedule_once(lambda _dt: self._collect_after_visit(), 0.5))
+
+    def _collect_after_visit(self) -> None:
+        if not self._stopped and not self.session.active:  # not if the next citizen already touched
+            self.gc.collect()
 
     def _on_activity(self, *_args) -> bool:
         self.session.touch()

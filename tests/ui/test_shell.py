@@ -173,3 +173,20 @@ def test_a_device_check_asked_for_during_one_runs_after_it(ui, monkeypatch):
     assert driver.wait_for(lambda: rounds == [1, 2], timeout=5)
     driver.pump(seconds=0.5)
     assert rounds == [1, 2]  # coalesced into one more round, not three
+
+
+def test_a_full_collection_runs_after_a_visit_not_during_it(ui):
+    import gc
+
+    before = gc.get_threshold()
+    driver = ui()
+    app = driver.app
+    assert gc.get_threshold()[2] > before[2]  # the interpreter no longer starts full collections itself
+    runs = app.gc.runs
+    app.session.touch()  # a citizen starts a visit
+    driver.pump(seconds=1.0)
+    assert app.gc.runs == runs
+    app.finish_session()
+    assert driver.wait_for(lambda: app.gc.runs == runs + 1, timeout=5)  # after home is drawn
+    driver.stop()
+    assert gc.get_threshold() == before
