@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import gc
+import os
+import platform
+import subprocess
+import sys
 import weakref
+from pathlib import Path
 
-from kiosk.gc_policy import DEFERRED_FULL, IdleCollector
+import pytest
+
+from kiosk.gc_policy import DEFERRED_FULL, IdleCollector, release_free_memory
 
 
 class _Node:
@@ -51,3 +58,59 @@ def test_collect_if_due_only_when_idle_and_after_the_interval():
     assert not collector.collect_if_due(idle=True)
     now[0] += 31
     assert collector.collect_if_due(idle=True) and collector.runs == 2
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="malloc_trim is glibc's")
+def test_release_free_memory_gives_freed_heap_pages_back():
+    """Freed blocks in the middle of the heap stay resident until trimmed (the UI's image buffers)."""
+    blocks = [bytes(1000) + bytes([i % 256]) for i in range(100_000)]  # ~100 MB of malloc'd 1 KB blocks
+    keep = blocks[::64]  # survivors pin the heap's top: a plain free() cannot shrink it
+    del blocks
+    freed = _rss_bytes()
+    assert release_free_memory()
+    after = _rss_bytes()
+    assert freed - after > 50 * 1024 * 1024, (freed, after)
+    assert len(keep) == 1563
+
+
+def test_collect_trims_after_collecting(monkeypatch):
+    calls = []
+    monkeypatch.setattr("kiosk.gc_policy.release_free_memory", lambda: calls.append("trim") or True)
+    IdleCollector().collect()
+    assert calls == ["trim"]
+
+
+_BIG_BLOCKS = """
+import sys
+from kiosk.gc_policy import keep_big_blocks_out_of_the_heap
+def rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+if sys.argv[1] == "fixed":
+    assert keep_big_blocks_out_of_the_heap()
+big = bytearray(8 * 2**20)
+del big  # one big block freed: glibc raises its threshold to 8 MB
+before = rss_mb()
+blocks = [bytearray(2**20) for _ in range(64)]  # 64 image-sized buffers
+pin = bytearray(1000)  # a later small block on top of them
+del blocks
+print(rss_mb() - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="mallopt is glibc's")
+def test_fixed_mmap_threshold_gives_freed_buffers_back_at_once():
+    def kept_mb(mode: str) -> float:
+        run = subprocess.run([sys.executable, "-c", _BIG_BLOCKS, mode], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[2])
+        return float(run.stdout)
+
+    assert kept_mb("dynamic") > 40  # glibc's own behaviour: the freed buffers stay resident in its heap
+    assert kept_mb("fixed") < 8
