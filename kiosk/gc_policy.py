@@ -21,7 +21,6 @@ within a few MB (bench/ui.py, figures in the README).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import time
 from collections.abc import Callable
@@ -84,13 +83,16 @@ MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's initial value, which it otherwise r
 
 @cache
 def _libc() -> ctypes.CDLL | None:
-    """The C library when it is glibc (``malloc_trim`` and ``mallopt`` are its own), else None."""
-    name = ctypes.util.find_library("c")
+    """The C library when it is glibc (``malloc_trim`` and ``mallopt`` are its own), else None.
+
+    ``CDLL(None)`` is the running process's own symbols, libc among them: no library search
+    (``ctypes.util.find_library`` runs ``ldconfig``, a subprocess, during the app's start).
+    """
     try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is None or not hasattr(libc, "malloc_trim") or not hasattr(libc, "mallopt"):
-            return None
+        libc = ctypes.CDLL(None)
     except OSError:
+        return None
+    if not hasattr(libc, "malloc_trim") or not hasattr(libc, "mallopt"):
         return None
     libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
     libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int

@@ -97,8 +97,10 @@ if sys.argv[1] == "fixed":
 big = bytearray(8 * 2**20)
 del big  # one big block freed: glibc raises its threshold to 8 MB
 before = rss_mb()
-blocks = [bytearray(2**20) for _ in range(64)]  # 64 image-sized buffers
-pin = bytearray(1000)  # a later small block on top of them
+blocks, pins = [], []
+for _ in range(64):  # image-sized buffers, each followed by a small block that outlives it
+    blocks.append(bytearray(2**20))
+    pins.append(bytearray(2000))
 del blocks
 print(rss_mb() - before)
 """
