@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 
+from kiosk.events import SessionWiped
 from kiosk.journeys.idle import IdlePolicy
 from screens.widgets.countdown import CountdownDialog
 
@@ -67,4 +68,6 @@ def install(app) -> IdleWatcher:
     watcher = IdleWatcher(app, idle_policy(app))
     app._idle_watcher = watcher
     app._schedule(watcher.check, CHECK_S)
+    # a wiped session closes the countdown in the frame that shows home, not at the next check
+    app.bus.subscribe(SessionWiped, lambda _event: Clock.schedule_once(lambda _dt: watcher._close(), 0))
     return watcher
