@@ -57,6 +57,10 @@ class IdleWatcher:
         self.app.session.touch()
         self._close()
 
+    def session_wiped(self, _event) -> None:
+        """Close the countdown in the frame that shows home, not at the next ``check``."""
+        Clock.schedule_once(lambda _dt: self._close(), 0)
+
     def end(self) -> None:
         self._close()
         self.app.finish_session("ended_by_citizen")
@@ -68,6 +72,5 @@ def install(app) -> IdleWatcher:
     watcher = IdleWatcher(app, idle_policy(app))
     app._idle_watcher = watcher
     app._schedule(watcher.check, CHECK_S)
-    # a wiped session closes the countdown in the frame that shows home, not at the next check
-    app.bus.subscribe(SessionWiped, lambda _event: Clock.schedule_once(lambda _dt: watcher._close(), 0))
+    app.bus.subscribe(SessionWiped, watcher.session_wiped)
     return watcher

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import gc
-import os
 import platform
 import subprocess
 import sys
 import weakref
 from pathlib import Path
 
+import psutil
 import pytest
 
 from kiosk.gc_policy import DEFERRED_FULL, IdleCollector, release_free_memory
@@ -60,13 +60,15 @@ def test_collect_if_due_only_when_idle_and_after_the_interval():
     assert collector.collect_if_due(idle=True) and collector.runs == 2
 
 
+glibc_only = pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                                reason="malloc_trim and mallopt are glibc's")
+
+
 def _rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return psutil.Process().memory_info().rss
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-                    reason="malloc_trim is glibc's")
+@glibc_only
 def test_release_free_memory_gives_freed_heap_pages_back():
     """Freed blocks in the middle of the heap stay resident until trimmed (the UI's image buffers)."""
     blocks = [bytes(1000) + bytes([i % 256]) for i in range(100_000)]  # ~100 MB of malloc'd 1 KB blocks
@@ -88,10 +90,10 @@ def test_collect_trims_after_collecting(monkeypatch):
 
 _BIG_BLOCKS = """
 import sys
+import psutil
 from kiosk.gc_policy import keep_big_blocks_out_of_the_heap
 def rss_mb():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4096 / 2**20
+    return psutil.Process().memory_info().rss / 2**20
 if sys.argv[1] == "fixed":
     assert keep_big_blocks_out_of_the_heap()
 big = bytearray(8 * 2**20)
@@ -106,8 +108,7 @@ print(rss_mb() - before)
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
-                    reason="mallopt is glibc's")
+@glibc_only
 def test_fixed_mmap_threshold_gives_freed_buffers_back_at_once():
     def kept_mb(mode: str) -> float:
         run = subprocess.run([sys.executable, "-c", _BIG_BLOCKS, mode], capture_output=True, text=True, check=True,
